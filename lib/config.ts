@@ -1,0 +1,374 @@
+/**
+ * The one place where stack configuration is read, validated, typed and defaulted.
+ *
+ * Settings are flat keys in the `lab` namespace, one dot per level:
+ * `pulumi config set lab:practice.activeColor blue`. Objects written with `--path` are accepted too.
+ * Everything else in the program receives the typed `LabConfig` this module returns.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { COLORS, NETWORK, PRACTICE } from "./book";
+import { ConfigError } from "./errors";
+import { sdkInternals } from "./sdk";
+
+/** Config namespace of every setting of this project. */
+export const NAMESPACE = "lab";
+
+/** How a chapter reaches Kubernetes (architecture section 3). */
+export const CLUSTER_MODES = ["vagrant", "kubeconfig", "render"] as const;
+export type ClusterMode = (typeof CLUSTER_MODES)[number];
+
+/** A value that was set with `pulumi config set --secret`. It never prints its content. */
+export class SecretSetting {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  /** The value, for the one place that turns it into a secret Output. */
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return "[secret]";
+  }
+  toJSON(): string {
+    return "[secret]";
+  }
+}
+
+// ---- value types -------------------------------------------------------------------------------
+
+const wholeNumber = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: `must be a whole number from ${min} to ${max}` })
+      .int({ error: `must be a whole number from ${min} to ${max}` })
+      .min(min, { error: `must be a whole number from ${min} to ${max}` })
+      .max(max, { error: `must be a whole number from ${min} to ${max}` }),
+  );
+
+const flag = z.preprocess(
+  (v) => (v === "true" ? true : v === "false" ? false : v),
+  z.boolean({ error: "must be true or false" }),
+);
+
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `must be one of: ${values.join(", ")}` });
+
+const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, `must be ${what}`);
+
+/** An image tag as Docker accepts it: up to 128 letters, digits, `_`, `.`, `-`, not starting with `.`/`-`. */
+const imageTag = z
+  .string({ error: "must be an image tag such as 1.11" })
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag such as 1.11");
+
+/** The first three octets of an IPv4 network, e.g. `192.168.56`. */
+const ipv4Prefix = z
+  .string({ error: "must be three octets such as 192.168.56" })
+  .refine(
+    (s) => /^\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(s) && s.split(".").every((o) => Number(o) <= 255),
+    "must be three octets such as 192.168.56",
+  );
+
+/** A folder inside the project, written relative to it. */
+const projectFolder = z
+  .string({ error: "must be a folder inside the project, such as rendered/dev" })
+  .refine(
+    (s) => s.length > 0 && !s.startsWith("/") && !s.split(/[\\/]/).includes(".."),
+    "must be a folder inside the project, such as rendered/dev",
+  );
+
+/** A secret: only accepted when set with `--secret`, so it is stored encrypted. */
+const secretText = z
+  .custom<SecretSetting>((v) => v instanceof SecretSetting, {
+    error: "must be set as a secret (pulumi config set --secret ...)",
+  })
+  .refine((s) => s.reveal().length > 0, "must not be empty")
+  .transform((s) => pulumi.secret(s.reveal()));
+
+/** The only setting type that keeps a `SecretSetting`; every other leaf takes the plain value. */
+const optionalSecret = secretText.optional();
+
+// ---- the settings ------------------------------------------------------------------------------
+
+type Spec = { readonly [key: string]: z.ZodType | Spec };
+type Infer<S extends Spec> = {
+  -readonly [K in keyof S]: S[K] extends z.ZodType
+    ? z.output<S[K]>
+    : S[K] extends Spec
+      ? Infer<S[K]>
+      : never;
+};
+
+/** Settings every stack has. */
+const commonSpec = {
+  /** Which chapter the stack builds; defaults to the stack name. */
+  chapter: z.string().optional(),
+  cluster: {
+    /** `vagrant` builds the book's VMs; `kubeconfig` uses a cluster you have; `render` writes YAML. */
+    mode: oneOf(CLUSTER_MODES).default("vagrant"),
+    /** kubeconfig mode: path or contents of a kubeconfig; default `$KUBECONFIG` or `~/.kube/config`. */
+    kubeconfig: text("a kubeconfig path").optional(),
+    /** kubeconfig mode: the context to use; default the current context. */
+    context: text("a kubeconfig context name").optional(),
+    /** render mode: where manifests are written; default `rendered/<stack>`. */
+    renderDir: projectFolder.optional(),
+    /**
+     * Wait for LoadBalancer Services to get an address. Default: yes on the lab cluster (MetalLB),
+     * no on a kubeconfig cluster, which may have no load balancer and would wait ten minutes.
+     */
+    awaitLoadBalancer: flag.optional(),
+  },
+  network: {
+    /** Host-only network of the VMs; the book's is `192.168.1`. */
+    prefix: ipv4Prefix.default(NETWORK.defaultPrefix),
+  },
+} satisfies Spec;
+
+/** Settings of each chapter, under `lab:<chapter>.*`. */
+const chapterSpecs = {
+  practice: {
+    /** `replicaset-nginx` replicas: 3 in `replicaset-nginx.yaml`, 4 in `replicaset-nginx-4pods.yaml`. */
+    replicaSetReplicas: wholeNumber(0, 20).default(PRACTICE.replicaSet.replicas),
+    /** `my-nginx-deployment` image tag: 1.10, then `set image ... nginx:1.11`, then undo. */
+    nginxTag: imageTag.default(PRACTICE.rollout.tag),
+    /** ConfigMap `projectid`, key `project.id`; the web page prints it, so no quotes or spaces. */
+    projectId: z
+      .string({ error: "must be letters, digits, '.', '_' or '-', such as hello-docker" })
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+        "must be letters, digits, '.', '_' or '-', such as hello-docker",
+      )
+      .default(PRACTICE.projectConfigMap.value),
+    /** Secret `apikey`, key `id`; generated when unset. */
+    apiKeyId: optionalSecret,
+    /** Secret `apikey`, key `key`; generated when unset. */
+    apiKey: optionalSecret,
+    /** Which color Service `webserver` sends traffic to. */
+    activeColor: oneOf(COLORS).default(PRACTICE.webserver.activeColor),
+  },
+} satisfies Record<string, Spec>;
+
+/** The chapters a stack can build. */
+export type ChapterName = keyof typeof chapterSpecs;
+export const CHAPTERS = Object.keys(chapterSpecs) as ChapterName[];
+
+type Common = Infer<typeof commonSpec>;
+export type ClusterSettings = Common["cluster"];
+export type NetworkSettings = Common["network"];
+export type ChapterSettings<C extends ChapterName> = Infer<(typeof chapterSpecs)[C]>;
+
+/** The validated configuration of one stack. */
+export interface LabConfig<C extends ChapterName = ChapterName> {
+  readonly stack: string;
+  readonly chapter: C;
+  readonly cluster: ClusterSettings & { readonly renderDir: string };
+  readonly network: NetworkSettings;
+  /** The chapter's own settings (`lab:<chapter>.*`). */
+  readonly settings: ChapterSettings<C>;
+}
+
+/** One raw config entry as Pulumi hands it to the program. */
+export interface RawSetting {
+  readonly value: string;
+  readonly secret: boolean;
+}
+
+// ---- parsing ------------------------------------------------------------------------------------
+
+const isSpec = (v: z.ZodType | Spec): v is Spec => !(v instanceof z.ZodType);
+
+function toSchema(spec: Spec): z.ZodType {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [k, v] of Object.entries(spec)) {
+    shape[k] = isSpec(v) ? toSchema(v).prefault({}) : v;
+  }
+  return z.strictObject(shape);
+}
+
+function leafKeys(spec: Spec, prefix = ""): string[] {
+  return Object.entries(spec).flatMap(([k, v]) =>
+    isSpec(v) ? leafKeys(v, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+const key = (path: readonly PropertyKey[]) => `${NAMESPACE}:${path.map(String).join(".")}`;
+
+/** Places every `lab:*` entry into one nested object; secrets become `SecretSetting`s. */
+function expand(raw: Readonly<Record<string, RawSetting>>, problems: string[]) {
+  const tree: Record<string, unknown> = {};
+  const place = (path: string[], value: unknown, secret: boolean) => {
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) place([...path, k], v, secret);
+      return;
+    }
+    let node = tree;
+    for (let i = 0; i < path.length - 1; i++) {
+      const next = node[path[i]];
+      if (next === undefined) node[path[i]] = {};
+      else if (typeof next !== "object" || next instanceof SecretSetting) {
+        problems.push(`${key(path)}: conflicts with ${key(path.slice(0, i + 1))}`);
+        return;
+      }
+      node = node[path[i]] as Record<string, unknown>;
+    }
+    const last = path[path.length - 1];
+    if (node[last] !== undefined) {
+      problems.push(`${key(path)}: set twice (once as a flat key, once inside an object)`);
+      return;
+    }
+    node[last] = secret
+      ? new SecretSetting(typeof value === "string" ? value : JSON.stringify(value))
+      : value;
+  };
+
+  for (const [fullKey, { value, secret }] of Object.entries(raw)) {
+    const [ns, name] = splitKey(fullKey);
+    if (ns !== NAMESPACE || name === "") continue;
+    let parsed: unknown = value;
+    // `pulumi config set --path lab:practice.activeColor blue` stores an object under `lab:practice`.
+    if (value.startsWith("{")) {
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        parsed = value;
+      }
+    }
+    place(name.split("."), parsed, secret);
+  }
+  return tree;
+}
+
+/**
+ * A `--path --secret` value makes Pulumi mark the whole object secret, so its plain siblings arrive as
+ * secrets too; they are not secret by nature and are handed to their plain setting types.
+ */
+function plainWhereNotSecret(node: Record<string, unknown>, spec: Spec): void {
+  for (const [k, v] of Object.entries(node)) {
+    const s = spec[k];
+    if (s === undefined) continue;
+    if (isSpec(s)) {
+      if (v && typeof v === "object" && !(v instanceof SecretSetting))
+        plainWhereNotSecret(v as Record<string, unknown>, s);
+    } else if (v instanceof SecretSetting && s !== optionalSecret) {
+      node[k] = v.reveal();
+    }
+  }
+}
+
+function splitKey(fullKey: string): [string, string] {
+  const i = fullKey.indexOf(":");
+  return i < 0 ? ["", fullKey] : [fullKey.slice(0, i), fullKey.slice(i + 1)];
+}
+
+function shown(tree: unknown, path: readonly PropertyKey[]): string {
+  let v: unknown = tree;
+  for (const p of path)
+    v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  if (v instanceof SecretSetting) return "[secret]";
+  if (v === undefined) return "nothing";
+  return JSON.stringify(v);
+}
+
+function specAt(spec: Spec, path: readonly PropertyKey[]): z.ZodType | Spec | undefined {
+  let node: z.ZodType | Spec | undefined = spec;
+  for (const p of path) node = node && isSpec(node) ? node[String(p)] : undefined;
+  return node;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+function unknownKeyProblem(badKey: string, known: readonly string[], chapter: string): string {
+  const name = badKey.slice(NAMESPACE.length + 1);
+  const owner = CHAPTERS.find((c) => name === c || name.startsWith(`${c}.`));
+  if (owner && owner !== chapter) {
+    return `${badKey}: belongs to chapter ${owner}, but this stack builds ${chapter}`;
+  }
+  const best = [...known].sort((x, y) => editDistance(badKey, x) - editDistance(badKey, y))[0];
+  const guess = best && editDistance(badKey, best) <= 4 ? ` Did you mean ${best}?` : "";
+  return `${badKey}: not a setting of this stack.${guess} Settings: ${known.join(", ")}`;
+}
+
+/**
+ * Validates raw config entries (keys like `lab:practice.activeColor`) for a stack and returns the
+ * typed configuration with the book's defaults filled in. Throws `ConfigError` listing every
+ * problem, each with its key, the value given and what is allowed.
+ */
+export function parseLabConfig(
+  stack: string,
+  raw: Readonly<Record<string, RawSetting>>,
+): LabConfig {
+  const problems: string[] = [];
+
+  const tree = expand(raw, problems);
+  const chosen = tree.chapter ?? stack;
+  if (
+    chosen instanceof SecretSetting ||
+    typeof chosen !== "string" ||
+    !(CHAPTERS as string[]).includes(chosen)
+  ) {
+    const why =
+      tree.chapter === undefined
+        ? `not set, and the stack name "${stack}" is not a chapter`
+        : `${shown(tree, ["chapter"])} is not a chapter`;
+    problems.push(`${key(["chapter"])}: ${why}; known chapters: ${CHAPTERS.join(", ")}`);
+    throw new ConfigError(stack, problems, setHint(stack));
+  }
+  const chapter = chosen as ChapterName;
+
+  const spec: Spec = { ...commonSpec, [chapter]: chapterSpecs[chapter] };
+  plainWhereNotSecret(tree, spec);
+  const known = leafKeys(spec).map((k) => `${NAMESPACE}:${k}`);
+  const result = toSchema(spec).safeParse(tree);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const k of issue.keys)
+          problems.push(unknownKeyProblem(key([...issue.path, k]), known, chapter));
+      } else {
+        const value =
+          specAt(spec, issue.path) === optionalSecret
+            ? "a value that is not shown"
+            : shown(tree, issue.path);
+        problems.push(`${key(issue.path)}: ${issue.message} (got ${value})`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(stack, problems, setHint(stack));
+
+  const data = (result as { data: Record<string, unknown> }).data as Common &
+    Record<string, unknown>;
+  return {
+    stack,
+    chapter,
+    cluster: { ...data.cluster, renderDir: data.cluster.renderDir ?? `rendered/${stack}` },
+    network: data.network,
+    settings: data[chapter] as ChapterSettings<typeof chapter>,
+  };
+}
+
+function setHint(stack: string): string {
+  return `Change a value with: npm run lab -- ${stack} config set <key> <value>  (add --secret for passwords and keys)`;
+}
+
+/** Reads the running stack's configuration from the Pulumi runtime and validates it. */
+export function readLabConfig(): LabConfig {
+  const raw: Record<string, RawSetting> = {};
+  for (const [k, value] of Object.entries(pulumi.runtime.allConfig())) {
+    raw[k] = { value, secret: sdkInternals.isConfigSecret(k) };
+  }
+  return parseLabConfig(pulumi.getStack(), raw);
+}

@@ -1,0 +1,150 @@
+/**
+ * The offline plan tool, run as a reader runs it: `npm run --silent plan -- <stack> ...`.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parseArgs, planMermaid, planTree } from "../tools/plan";
+import { type CliResult, runTool } from "./cli";
+import { runStack } from "./harness";
+
+const SECRET_ID = "IdValue-7f3a91";
+const SECRET_KEY = "KeyValue-c0ffee-5521";
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+const mermaidFile = path.join(tmp, "practice.mmd");
+
+let json: CliResult;
+let purple: CliResult;
+let tree: CliResult;
+let usage: CliResult;
+beforeAll(async () => {
+  [json, purple, tree, usage] = await Promise.all([
+    runTool("plan", [
+      "practice",
+      "--json",
+      "--secret",
+      `lab:practice.apiKeyId=${SECRET_ID}`,
+      "--secret",
+      `lab:practice.apiKey=${SECRET_KEY}`,
+    ]),
+    runTool("plan", ["practice", "--config", "lab:practice.activeColor=purple"]),
+    runTool("plan", [
+      "dev",
+      "--mermaid",
+      mermaidFile,
+      "--secret",
+      `lab:practice.apiKey=${SECRET_KEY}`,
+    ]),
+    runTool("plan", []),
+  ]);
+}, 60_000);
+
+describe("plan --json", () => {
+  it("prints exactly one JSON document {stack, chapter, resources, outputs}", () => {
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe("");
+    const doc = JSON.parse(json.stdout);
+    expect(Object.keys(doc)).toEqual(["stack", "chapter", "resources", "outputs"]);
+    expect(doc.stack).toBe("practice");
+    expect(doc.chapter).toBe("practice");
+    for (const r of doc.resources) {
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining(["type", "name", "parent", "dependsOn", "inputs"]),
+      );
+    }
+  });
+
+  it("lists component resources and every practice object with parents and dependencies", () => {
+    const doc = JSON.parse(json.stdout);
+    const names = doc.resources.map((r: { type: string; name: string }) => `${r.type} ${r.name}`);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "k8sinfra:book:Section practice-replicaset",
+        "k8sinfra:book:Section practice-rollback",
+        "k8sinfra:book:Section practice-blue-green",
+        "k8sinfra:k8s:BlueGreen webserver",
+        "kubernetes:apps/v1:ReplicaSet replicaset-nginx",
+        "kubernetes:apps/v1:Deployment my-nginx-deployment",
+        "kubernetes:core/v1:ConfigMap projectid",
+        "kubernetes:core/v1:Secret apikey",
+        "kubernetes:apps/v1:Deployment webserver-blue",
+        "kubernetes:apps/v1:Deployment webserver-green",
+        "kubernetes:core/v1:Service webserver",
+      ]),
+    );
+    const urns = new Set(doc.resources.map((r: { urn: string }) => r.urn));
+    for (const r of doc.resources) {
+      if (r.parent !== null) expect(urns).toContain(r.parent);
+      for (const d of r.dependsOn) expect(urns).toContain(d);
+    }
+  });
+
+  it("masks secrets: the configured id and key appear nowhere, Secret data shows [secret]", () => {
+    expect(json.stdout).not.toContain(SECRET_ID);
+    expect(json.stdout).not.toContain(SECRET_KEY);
+    const doc = JSON.parse(json.stdout);
+    const secret = doc.resources.find((r: { name: string }) => r.name === "apikey");
+    expect(secret.inputs.stringData).toBe("[secret]");
+    expect(doc.outputs.apiKey).toEqual({ id: "[secret]", key: "[secret]" });
+  });
+});
+
+describe("plan with bad configuration", () => {
+  it("--config lab:practice.activeColor=purple fails, naming the key and the allowed values", () => {
+    expect(purple.code).toBe(2);
+    expect(purple.stdout).toBe("");
+    expect(purple.stderr).toContain(
+      'lab:practice.activeColor: must be one of: blue, green (got "purple")',
+    );
+    expect(purple.stderr).not.toMatch(/\bat .*\.ts:\d+/); // a message, not a stack trace
+  });
+
+  it("without a stack it prints the usage and the stacks", () => {
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("usage: npm run --silent plan -- <stack>");
+    expect(usage.stderr).toMatch(/stacks: .*dev.*practice/);
+  });
+
+  it("rejects malformed options", () => {
+    expect(() => parseArgs(["dev", "--config", "novalue"])).toThrow(/--config needs key=value/);
+    expect(() => parseArgs(["dev", "--bogus"])).toThrow(/unknown option --bogus/);
+    expect(() => parseArgs(["dev", "practice"])).toThrow(/one stack at a time/);
+  });
+});
+
+describe("plan as a tree and as a Mermaid graph", () => {
+  it("the default output is a tree of the book's sections, the outputs and the time taken", () => {
+    expect(tree.code).toBe(0);
+    expect(tree.stdout).toContain("Stack dev: chapter practice");
+    expect(tree.stdout).toMatch(/├─ k8sinfra:book:Section practice-replicaset {2}"replicaset을/);
+    expect(tree.stdout).toMatch(/│ {2}└─ kubernetes:apps\/v1:ReplicaSet replicaset-nginx/);
+    expect(tree.stdout).toMatch(/Planned offline in \d+\.\d s; nothing was changed\./);
+  });
+
+  it("--mermaid writes the graph: sections as subgraphs, arrows from a dependency to its user", () => {
+    const graph = fs.readFileSync(mermaidFile, "utf8");
+    expect(graph.startsWith("graph LR\n")).toBe(true);
+    expect(graph).toMatch(/subgraph r\d+\["Section<br\/>practice-blue-green"\]/);
+    expect(graph).toMatch(/r\d+\["Secret<br\/>apikey"\]/);
+    expect(graph).toMatch(/r\d+ --> r\d+/);
+  });
+
+  it("no secret reaches the tree, the graph or the log", () => {
+    for (const text of [tree.stdout, tree.stderr, fs.readFileSync(mermaidFile, "utf8")]) {
+      expect(text).not.toContain(SECRET_KEY);
+    }
+  });
+
+  it("tree and graph are built from the same registrations as the JSON", async () => {
+    const run = await runStack({ stack: "practice" });
+    const lines = planTree(run)
+      .split("\n")
+      .filter((l) => /[├└]─ /.test(l));
+    expect(lines).toHaveLength(run.resources.length);
+    const edges = planMermaid(run)
+      .split("\n")
+      .filter((l) => l.includes("-->"));
+    expect(edges).toHaveLength(run.resources.reduce((n, r) => n + r.dependsOn.length, 0));
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * Runs a stack of this project under Pulumi's mock runtime: no CLI, no plugins, no cluster. It loads
+ * the stack's real `Pulumi.<stack>.yaml`, records every registration the engine would receive (type,
+ * name, parent, dependencies, provider, inputs) and resolves the stack outputs. The plan tool and
+ * the tests both run stacks through here.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import YAML from "yaml";
+import { sdkInternals } from "../lib/sdk";
+
+/** The project folder (where `Pulumi.yaml` lives). */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+
+/** A value the program marked secret; prints as `[secret]`, `value` holds the content for tests. */
+export class Secret {
+  constructor(readonly value: unknown) {}
+  toJSON(): string {
+    return "[secret]";
+  }
+}
+
+/** One resource registration, as the Pulumi engine would receive it. */
+export interface CapturedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** False for component resources. */
+  readonly custom: boolean;
+  /** URN of the parent resource, if any. */
+  readonly parent?: string;
+  /** URNs this resource waits for: explicit `dependsOn` plus those implied by its inputs. */
+  readonly dependsOn: readonly string[];
+  /** URN of the explicit provider, if any (otherwise the engine would use a default provider). */
+  readonly provider?: string;
+  /** Inputs as registered; secret values are wrapped in `Secret`. */
+  readonly inputs: Record<string, unknown>;
+}
+
+/** What a stack would build. */
+export interface StackRun {
+  readonly stack: string;
+  readonly resources: readonly CapturedResource[];
+  /** Stack outputs, fully resolved; secret outputs are wrapped in `Secret`. */
+  readonly outputs: Record<string, unknown>;
+  /** Milliseconds from the start of the program to the last registration. */
+  readonly elapsedMs: number;
+}
+
+/** Options of `runStack`. */
+export interface RunOptions {
+  /** Stack name; its settings come from `Pulumi.<stack>.yaml` when that file exists. */
+  readonly stack: string;
+  /** Plain settings laid over the stack file, e.g. `{"lab:practice.activeColor": "blue"}`. */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Settings laid over the stack file as if set with `--secret`. */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+/** The Pulumi project name from `Pulumi.yaml`. */
+export function projectName(): string {
+  const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+  return String(project.name);
+}
+
+/** Stacks that have a `Pulumi.<stack>.yaml` in the project. */
+export function stackFiles(): string[] {
+  return fs
+    .readdirSync(PROJECT_DIR)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/**
+ * The settings of `Pulumi.<stack>.yaml` as Pulumi hands them to the program: strings, objects as
+ * JSON. Encrypted (`secure:`) values cannot be decrypted offline and become a placeholder secret.
+ */
+export function stackConfig(stack: string): {
+  config: Record<string, string>;
+  secretKeys: string[];
+} {
+  const file = path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`);
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  if (!fs.existsSync(file)) return { config, secretKeys };
+  const doc = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
+  for (const [key, value] of Object.entries<unknown>(doc.config ?? {})) {
+    let secret = false;
+    const placeholder = (v: unknown): unknown => {
+      if (v && typeof v === "object" && !Array.isArray(v)) {
+        const entries = Object.entries(v);
+        if (entries.length === 1 && entries[0][0] === "secure") {
+          secret = true;
+          return `encrypted-in-Pulumi.${stack}.yaml`;
+        }
+        return Object.fromEntries(entries.map(([k, x]) => [k, placeholder(x)]));
+      }
+      return Array.isArray(v) ? v.map(placeholder) : v;
+    };
+    const v = placeholder(value);
+    config[key] = typeof v === "string" ? v : JSON.stringify(v);
+    if (secret) secretKeys.push(key);
+  }
+  return { config, secretKeys };
+}
+
+/** Turns deserialized registration inputs into plain data with `Secret` wrappers. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+      return new Secret(plain(obj.value));
+    }
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plain(v)]));
+  }
+  return value;
+}
+
+/** Resolves Outputs inside a value; secret Outputs become `Secret`. */
+async function settle(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    const output = value as pulumi.Output<unknown>;
+    const secret = await pulumi.isSecret(output);
+    const inner = await new Promise<unknown>((resolve) => output.apply(resolve));
+    const resolved = await settle(inner);
+    return secret ? new Secret(resolved) : resolved;
+  }
+  if (value instanceof Promise) return settle(await value);
+  if (Array.isArray(value)) return Promise.all(value.map(settle));
+  if (value && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+    const entries = await Promise.all(
+      Object.entries(value).map(async ([k, v]) => [k, await settle(v)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/**
+ * Output-only properties the mocks fill in, by resource type, so that programs reading them see
+ * a value of the right shape (the real providers compute these).
+ */
+const computed: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>> =
+  {
+    "random:index/randomPassword:RandomPassword": (args) => ({
+      result: `mock${args.name.replace(/[^A-Za-z0-9]/g, "")}`.padEnd(
+        Number(args.inputs.length ?? 16),
+        "x",
+      ),
+    }),
+  };
+
+const mocks: pulumi.runtime.Mocks = {
+  newResource(args) {
+    return {
+      id: args.custom ? `${args.name}-id` : undefined,
+      state: { ...args.inputs, ...computed[args.type]?.(args) },
+    };
+  },
+  call(args) {
+    // A forgotten invoke must fail loudly rather than return nothing.
+    throw new Error(`The program called ${args.token}, which the mock runtime does not answer.`);
+  },
+};
+
+type Callback = (err: Error | null, resp?: { getUrn(): string }) => void;
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getProvider(): string;
+  getObject(): unknown;
+}
+
+let lastRun: CapturedResource[] = [];
+
+/**
+ * What the most recent `runStack` registered, after waiting for registrations still in flight; for
+ * showing that a failed run registered nothing.
+ */
+export async function lastRegistrations(): Promise<readonly CapturedResource[]> {
+  await sdkInternals.waitForRPCs();
+  return lastRun;
+}
+
+/**
+ * Runs one stack of the project under mocks and returns what it would register. Errors the program
+ * throws (for example a `ConfigError`) are rethrown unchanged.
+ */
+export async function runStack(options: RunOptions): Promise<StackRun> {
+  const { stack } = options;
+  const project = projectName();
+  const resources: CapturedResource[] = [];
+  lastRun = resources;
+
+  // Registrations of an earlier program in this process must not reach the new monitor.
+  await sdkInternals.waitForRPCs();
+  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  const monitor = pulumi.runtime.getMonitor() as unknown as {
+    registerResource(req: RegisterRequest, cb: Callback): void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  // `MockResourceArgs` carries neither parent nor dependencies (pulumi/pulumi#14421), so the
+  // request itself is read here.
+  monitor.registerResource = (req, cb) =>
+    register(req, (err, resp) => {
+      if (!err && resp) {
+        const provider = req.getProvider();
+        resources.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: req.getParent() || undefined,
+          dependsOn: req.getDependenciesList(),
+          provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
+          inputs: plain(
+            pulumi.runtime.deserializeProperties(
+              req.getObject() as Parameters<typeof pulumi.runtime.deserializeProperties>[0],
+            ),
+          ) as Record<string, unknown>,
+        });
+      }
+      cb(err, resp);
+    });
+
+  const fromFile = stackConfig(stack);
+  const config = { ...fromFile.config, ...options.config, ...options.secrets };
+  const secretKeys = [
+    ...fromFile.secretKeys.filter((k) => !(options.config && k in options.config)),
+    ...Object.keys(options.secrets ?? {}),
+  ];
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  const started = performance.now();
+  // Imported after the mocks are in place, as `pulumi` itself loads the program after connecting.
+  const { runLab } = await import("../lib/lab.js");
+  const outputs = (await settle(runLab())) as Record<string, unknown>;
+  await sdkInternals.waitForRPCs();
+  const elapsedMs = performance.now() - started;
+  return { stack, resources, outputs, elapsedMs };
+}
+
+/** Reveals the content of `Secret` wrappers, e.g. to validate a Kubernetes object. */
+export function reveal(value: unknown): unknown {
+  if (value instanceof Secret) return reveal(value.value);
+  if (Array.isArray(value)) return value.map(reveal);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reveal(v)]));
+  }
+  return value;
+}

@@ -1,0 +1,186 @@
+/**
+ * The offline plan: what `pulumi preview` of a stack would create, without the Pulumi CLI, plugins
+ * or a cluster.
+ *
+ *   npm run --silent plan -- <stack> [--json] [--mermaid FILE] [--config key=value]... [--secret key=value]...
+ *
+ * Default output is a tree in registration order. `--json` prints exactly one JSON document
+ * `{stack, chapter, resources: [{urn, type, name, parent, dependsOn, provider, inputs}], outputs}` with
+ * secrets as "[secret]". `--mermaid FILE` also writes the dependency graph as a Mermaid diagram.
+ * Exit status: 0 on success, 2 for bad arguments or configuration (message on stderr), 1 otherwise.
+ */
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import { type CapturedResource, runStack, type StackRun, stackFiles } from "./mockRun";
+
+const USAGE =
+  "usage: npm run --silent plan -- <stack> [--json] [--mermaid FILE] [--config key=value]... [--secret key=value]...";
+
+/** Parsed command line of the plan tool. */
+export interface PlanArgs {
+  readonly stack: string;
+  readonly json: boolean;
+  readonly mermaid?: string;
+  readonly config: Record<string, string>;
+  readonly secrets: Record<string, string>;
+}
+
+class UsageError extends Error {}
+
+/** Parses the plan tool's arguments; throws `UsageError` with a message for the user. */
+export function parseArgs(argv: readonly string[]): PlanArgs {
+  let stack: string | undefined;
+  let json = false;
+  let mermaid: string | undefined;
+  const config: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  const pair = (flag: string, v: string | undefined): [string, string] => {
+    const i = v?.indexOf("=") ?? -1;
+    if (v === undefined || i <= 0)
+      throw new UsageError(`${flag} needs key=value, e.g. ${flag} lab:practice.activeColor=blue`);
+    return [v.slice(0, i), v.slice(i + 1)];
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--json") json = true;
+    else if (a === "--mermaid") {
+      mermaid = argv[++i];
+      if (!mermaid) throw new UsageError("--mermaid needs a file name");
+    } else if (a === "--config" || a === "-c") {
+      const [k, v] = pair(a, argv[++i]);
+      config[k] = v;
+    } else if (a === "--secret") {
+      const [k, v] = pair(a, argv[++i]);
+      secrets[k] = v;
+    } else if (a === "--help" || a === "-h") throw new UsageError(USAGE);
+    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    else if (stack === undefined) stack = a;
+    else throw new UsageError(`one stack at a time (got ${stack} and ${a})\n${USAGE}`);
+  }
+  if (!stack) throw new UsageError(`${USAGE}\nstacks: ${stackFiles().join(", ")}`);
+  return { stack, json, mermaid, config, secrets };
+}
+
+/** The `--json` document. */
+export function planDocument(run: StackRun): Record<string, unknown> {
+  return {
+    stack: run.stack,
+    chapter: run.outputs.chapter,
+    resources: run.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent ?? null,
+      dependsOn: r.dependsOn,
+      provider: r.provider ?? null,
+      inputs: r.inputs,
+    })),
+    outputs: run.outputs,
+  };
+}
+
+function label(r: CapturedResource): string {
+  const title = typeof r.inputs.title === "string" ? `  "${r.inputs.title}"` : "";
+  return `${r.type} ${r.name}${title}`;
+}
+
+/** The default, readable tree: components with their children, in registration order. */
+export function planTree(run: StackRun): string {
+  const children = new Map<string | undefined, CapturedResource[]>();
+  for (const r of run.resources) {
+    const list = children.get(r.parent) ?? [];
+    list.push(r);
+    children.set(r.parent, list);
+  }
+  const lines: string[] = [];
+  const walk = (parent: string | undefined, indent: string) => {
+    const list = children.get(parent) ?? [];
+    list.forEach((r, i) => {
+      const last = i === list.length - 1;
+      lines.push(`${indent}${last ? "└─ " : "├─ "}${label(r)}`);
+      walk(r.urn, indent + (last ? "   " : "│  "));
+    });
+  };
+  walk(undefined, "");
+  const components = run.resources.filter((r) => !r.custom).length;
+  const header = `Stack ${run.stack}: chapter ${String(run.outputs.chapter)}, ${run.resources.length} resources (${components} components)`;
+  const outputs = JSON.stringify(run.outputs, null, 2)
+    .split("\n")
+    .map((l) => `  ${l}`)
+    .join("\n");
+  const footer = `Planned offline in ${(run.elapsedMs / 1000).toFixed(1)} s; nothing was changed.`;
+  return [header, ...lines, "", "Outputs:", outputs, "", footer, ""].join("\n");
+}
+
+/** The dependency graph as Mermaid: components as subgraphs, arrows from a dependency to its user. */
+export function planMermaid(run: StackRun): string {
+  const id = new Map(run.resources.map((r, i) => [r.urn, `r${i}`]));
+  const short = (t: string) => t.split(":").pop() ?? t;
+  const children = new Map<string | undefined, CapturedResource[]>();
+  for (const r of run.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  const lines = ["graph LR"];
+  const emit = (parent: string | undefined, indent: string) => {
+    for (const r of children.get(parent) ?? []) {
+      const text = `${short(r.type)}<br/>${r.name}`.replace(/"/g, "'");
+      if (!r.custom) {
+        lines.push(`${indent}subgraph ${id.get(r.urn)}["${text}"]`);
+        emit(r.urn, `${indent}  `);
+        lines.push(`${indent}end`);
+      } else {
+        lines.push(`${indent}${id.get(r.urn)}["${text}"]`);
+      }
+    }
+  };
+  emit(undefined, "  ");
+  for (const r of run.resources) {
+    for (const d of r.dependsOn) {
+      if (id.has(d)) lines.push(`  ${id.get(d)} --> ${id.get(r.urn)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let args: PlanArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  let run: StackRun;
+  try {
+    run = await runStack({ stack: args.stack, config: args.config, secrets: args.secrets });
+  } catch (e) {
+    // Configuration mistakes and unavailable modes are for the user; anything else is a bug.
+    if (pulumi.RunError.isInstance(e)) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.mermaid) fs.writeFileSync(args.mermaid, planMermaid(run));
+  process.stdout.write(
+    args.json ? `${JSON.stringify(planDocument(run), null, 2)}\n` : planTree(run),
+  );
+  return 0;
+}
+
+if (require.main === module) {
+  process.on("unhandledRejection", (reason) => {
+    process.stderr.write(
+      `plan failed: ${reason instanceof Error ? reason.stack : String(reason)}\n`,
+    );
+    process.exit(1);
+  });
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      process.stderr.write(`plan failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
