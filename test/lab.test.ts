@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import YAML from "yaml";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { runTool } from "./cli";
 
@@ -49,7 +50,7 @@ async function lab(args: string[], extra: NodeJS.ProcessEnv = {}) {
 }
 
 describe("npm run lab", () => {
-  it("selects or creates the stack, then runs the command, with local state and the default passphrase", async () => {
+  it("selects or creates the stack, then runs the command with the default passphrase", async () => {
     const r = await lab(["dev", "preview", "--diff"]);
     expect(r.code).toBe(0);
     const args = r.calls.split("\n").filter((l) => l.startsWith("ARGS "));
@@ -57,12 +58,18 @@ describe("npm run lab", () => {
       "ARGS stack select --create --secrets-provider passphrase dev",
       "ARGS preview --diff",
     ]);
-    expect(r.calls).toContain(`BACKEND file://${PROJECT_DIR}/.pulumi-state`);
     expect(r.calls).toContain("PASSPHRASE k8sinfra-lab");
     expect(r.calls).toContain("TRANSPILE_ONLY true");
+    // Pulumi.yaml's relative backend URL resolves against this folder.
     expect(r.calls).toContain(`CWD ${PROJECT_DIR}`);
-    expect(fs.existsSync(path.join(PROJECT_DIR, ".pulumi-state"))).toBe(true);
   }, 30_000);
+
+  it("keeps the state in .pulumi-state/ of the project, a folder every clone has and git ignores", () => {
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+    expect(project.backend).toEqual({ url: "file://.pulumi-state" });
+    const ignore = fs.readFileSync(path.join(PROJECT_DIR, ".pulumi-state", ".gitignore"), "utf8");
+    expect(ignore.split("\n")).toEqual(expect.arrayContaining(["*", "!.gitignore"]));
+  });
 
   it("keeps a passphrase and a backend the reader set", async () => {
     const r = await lab(["practice", "up"], {

@@ -5,16 +5,15 @@
  *   npm run lab -- dev up --yes
  *   npm run lab -- practice config set lab:practice.activeColor blue
  *
- * It keeps the state in `.pulumi-state/` of the project, supplies the documented default passphrase
- * unless one is set, selects (creating if needed) the stack, and lets the CLI transpile without
- * type-checking (`npm test` checks types). A Pulumi CLI on PATH is used as is; otherwise the `pulumi`
+ * It runs the CLI in the project folder, where `Pulumi.yaml` keeps the state in `.pulumi-state/`,
+ * supplies the documented default passphrase unless one is set, selects (creating if needed) the
+ * stack, and lets the CLI transpile without type-checking (`npm test` checks types). A Pulumi CLI on PATH is used as is; otherwise the `pulumi`
  * npm package, a devDependency, fetches the pinned CLI on first use. Written in TypeScript rather
  * than shell so that it runs the same on Windows, where most of the book's readers are.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 
 /** The project folder. */
 const ROOT = path.resolve(__dirname, "..");
@@ -23,9 +22,8 @@ const ROOT = path.resolve(__dirname, "..");
 export const DEFAULT_PASSPHRASE = "k8sinfra-lab";
 
 /** The environment the Pulumi CLI runs with. */
-export function labEnvironment(env: NodeJS.ProcessEnv, root = ROOT): NodeJS.ProcessEnv {
+export function labEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
-  out.PULUMI_BACKEND_URL ??= pathToFileURL(path.join(root, ".pulumi-state")).href;
   if (out.PULUMI_CONFIG_PASSPHRASE === undefined && !out.PULUMI_CONFIG_PASSPHRASE_FILE) {
     out.PULUMI_CONFIG_PASSPHRASE = DEFAULT_PASSPHRASE;
   }
@@ -64,8 +62,6 @@ function main(argv: string[]): number {
     return 2;
   }
   const env = labEnvironment(process.env);
-  const backend = env.PULUMI_BACKEND_URL ?? "";
-  if (backend.startsWith("file:")) fs.mkdirSync(new URL(backend), { recursive: true });
   const [exe, pre] = pulumiCommand(env);
   const run = (args: string[]) =>
     spawnSync(exe, [...pre, ...args], { cwd: ROOT, env, stdio: "inherit" }).status ?? 1;
