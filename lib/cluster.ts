@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ClusterMode, LabConfig } from "./config";
+import type { ClusterMode, ClusterSettings, LabConfig } from "./config";
 import { UnavailableError } from "./errors";
 
 /** Written instead of a secret value in render mode. */
@@ -30,6 +30,11 @@ export interface LabCluster {
   secretValue(value: pulumi.Input<string>): pulumi.Input<string>;
   /** One line for the stack outputs. */
   readonly description: string;
+}
+
+function kubeconfigSource(kubeconfig: ClusterSettings["kubeconfig"]): string {
+  if (kubeconfig === undefined) return "$KUBECONFIG or ~/.kube/config";
+  return typeof kubeconfig === "string" ? kubeconfig : "the kubeconfig in secret config";
 }
 
 /** Connects a chapter to its cluster, or says why it cannot. Registers only the provider. */
@@ -62,7 +67,7 @@ export function connectCluster(config: LabConfig): LabCluster {
         provider,
         awaitLoadBalancers: cluster.awaitLoadBalancer ?? false,
         secretValue: (value) => value,
-        description: `kubeconfig: ${cluster.context ? `context ${cluster.context}` : "current context"} of ${cluster.kubeconfig ?? "$KUBECONFIG or ~/.kube/config"}`,
+        description: `kubeconfig: ${cluster.context ? `context ${cluster.context}` : "current context"} of ${kubeconfigSource(cluster.kubeconfig)}`,
       };
     }
     case "vagrant":

@@ -87,8 +87,29 @@ const secretText = z
   .refine((s) => s.reveal().length > 0, "must not be empty")
   .transform((s) => pulumi.secret(s.reveal()));
 
-/** The only setting type that keeps a `SecretSetting`; every other leaf takes the plain value. */
+/**
+ * A kubeconfig: a file path in plain text, or the file's contents, which carry credentials and so
+ * are only accepted as a secret.
+ */
+const kubeconfigSetting = z
+  .union([z.instanceof(SecretSetting), z.string()], { error: "must be a kubeconfig file path" })
+  .superRefine((v, ctx) => {
+    if (typeof v !== "string") return;
+    if (v.length === 0) ctx.addIssue({ code: "custom", message: "must be a kubeconfig file path" });
+    else if (v.includes("\n") || /apiVersion\s*:/.test(v)) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "holds kubeconfig contents, which carry credentials: give a file path, or set it with --secret",
+      });
+    }
+  })
+  .transform((v) => (v instanceof SecretSetting ? pulumi.secret(v.reveal()) : v));
+
 const optionalSecret = secretText.optional();
+const optionalKubeconfig = kubeconfigSetting.optional();
+/** Setting types that keep a `SecretSetting` and whose values are never shown in messages. */
+const secretCapable: ReadonlySet<unknown> = new Set([optionalSecret, optionalKubeconfig]);
 
 // ---- the settings ------------------------------------------------------------------------------
 
@@ -108,8 +129,8 @@ const commonSpec = {
   cluster: {
     /** `vagrant` builds the book's VMs; `kubeconfig` uses a cluster you have; `render` writes YAML. */
     mode: oneOf(CLUSTER_MODES).default("vagrant"),
-    /** kubeconfig mode: path or contents of a kubeconfig; default `$KUBECONFIG` or `~/.kube/config`. */
-    kubeconfig: text("a kubeconfig path").optional(),
+    /** kubeconfig mode: a kubeconfig path (or its contents, as a secret); default `$KUBECONFIG` or `~/.kube/config`. */
+    kubeconfig: optionalKubeconfig,
     /** kubeconfig mode: the context to use; default the current context. */
     context: text("a kubeconfig context name").optional(),
     /** render mode: where manifests are written; default `rendered/<stack>`. */
@@ -251,7 +272,7 @@ function plainWhereNotSecret(node: Record<string, unknown>, spec: Spec): void {
     if (isSpec(s)) {
       if (v && typeof v === "object" && !(v instanceof SecretSetting))
         plainWhereNotSecret(v as Record<string, unknown>, s);
-    } else if (v instanceof SecretSetting && s !== optionalSecret) {
+    } else if (v instanceof SecretSetting && !secretCapable.has(s)) {
       node[k] = v.reveal();
     }
   }
@@ -339,10 +360,9 @@ export function parseLabConfig(
         for (const k of issue.keys)
           problems.push(unknownKeyProblem(key([...issue.path, k]), known, chapter));
       } else {
-        const value =
-          specAt(spec, issue.path) === optionalSecret
-            ? "a value that is not shown"
-            : shown(tree, issue.path);
+        const value = secretCapable.has(specAt(spec, issue.path))
+          ? "a value that is not shown"
+          : shown(tree, issue.path);
         problems.push(`${key(issue.path)}: ${issue.message} (got ${value})`);
       }
     }

@@ -70,6 +70,17 @@ describe("settings can be written as flat keys or with --path", () => {
     expect(await resolved(apiKey as pulumi.Output<string>)).toBe("aBcD123");
   });
 
+  it("a kubeconfig is a plain path, or its contents as a secret", async () => {
+    const path = parseLabConfig("practice", {
+      "lab:cluster.kubeconfig": plain("/home/me/.kube/kind"),
+    });
+    expect(path.cluster.kubeconfig).toBe("/home/me/.kube/kind");
+    const contents = parseLabConfig("practice", {
+      "lab:cluster.kubeconfig": secret("apiVersion: v1\n"),
+    });
+    expect(await pulumi.isSecret(contents.cluster.kubeconfig as pulumi.Output<string>)).toBe(true);
+  });
+
   it("--path --secret marks the whole object secret; plain siblings are still read", () => {
     const c = parseLabConfig("practice", {
       "lab:practice": secret(JSON.stringify({ apiKey: "aBcD123", activeColor: "blue" })),
@@ -124,6 +135,14 @@ describe("bad configuration stops with the key, the value and what is allowed", 
     const [p] = problemsOf("practice", { "lab:practice.apiKey": plain("aBcD123") });
     expect(p).toContain("lab:practice.apiKey: must be set as a secret");
     expect(p).not.toContain("aBcD123");
+  });
+
+  it("kubeconfig contents carry credentials: refused in plain text and not echoed", () => {
+    const contents = "apiVersion: v1\nusers:\n- name: admin\n  user: {token: s3cr3t-token}\n";
+    const [p] = problemsOf("practice", { "lab:cluster.kubeconfig": plain(contents) });
+    expect(p).toContain("lab:cluster.kubeconfig: holds kubeconfig contents");
+    expect(p).toContain("--secret");
+    expect(p).not.toContain("s3cr3t-token");
   });
 
   it("the host-only prefix must be three octets", () => {
