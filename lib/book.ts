@@ -60,3 +60,44 @@ export const PRACTICE = {
     env: { projectId: "PROJECT_ID", secretId: "SECRET_ID", secretKey: "SECRET_KEY" },
   },
 } as const;
+
+/** A VM size: virtual CPUs and memory in MB. */
+export interface VmSize {
+  readonly cpus: number;
+  readonly memory: number;
+}
+
+/**
+ * The book's VMs (2.2.3 Vagrantfile, 3.1.3 Vagrantfile): names, last octets of the host-only
+ * addresses, SSH port forwards and sizes.
+ */
+export const CLUSTER = {
+  master: "m-k8s",
+  /** `w#{i}-k8s`. */
+  workerName: (i: number) => `w${i}-k8s`,
+  /** `N = 3` in every Vagrantfile of the book; 3.4.1 sets `N = 4` to add `w4-k8s`. */
+  workers: 3,
+  /** `192.168.1.10` for the master. */
+  masterHost: 10,
+  /**
+   * `192.168.1.10#{i}` for worker i, which is host 100 + i while i <= 9; beyond nine workers the
+   * book's string pattern stops being an address, and 100 + i keeps going.
+   */
+  workerHost: (i: number) => 100 + i,
+  /** Guest 22 forwarded to host 60010 on the master. */
+  masterSshPort: 60010,
+  /** `"6010#{i}"`, which is 60100 + i while i <= 9. */
+  workerSshPort: (i: number) => 60100 + i,
+  /** 2.2.1 / 2.2.3: m-k8s 2 CPU / 2048 MB, workers 1 CPU / 1024 MB. */
+  ch2Sizes: { master: { cpus: 2, memory: 2048 }, worker: { cpus: 1, memory: 1024 } },
+  /** 3.1.3: m-k8s 2 CPU / 3072 MB, workers 1 CPU / 2560 MB (used for every Kubernetes chapter). */
+  kubernetesSizes: { master: { cpus: 2, memory: 3072 }, worker: { cpus: 1, memory: 2560 } },
+  /** `kubeadm init --pod-network-cidr=172.16.0.0/16` (3.1.3 `master_node.sh`). */
+  podCidr: "172.16.0.0/16",
+  /** The API server port `work_nodes.sh` joins (`192.168.1.10:6443`). */
+  apiServerPort: 6443,
+  /** `ping_2_nds.sh` pings each worker three times. */
+  pingCount: 3,
+  /** The book's companion repository, cloned on the master by `install_pkg.sh` (3.1.3, `Main`). */
+  bookRepository: "https://github.com/sysnet4admin/_Book_k8sInfra.git",
+} as const;

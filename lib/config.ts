@@ -7,9 +7,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { COLORS, NETWORK, PRACTICE } from "./book";
+import { CLUSTER, COLORS, NETWORK, PRACTICE, type VmSize } from "./book";
 import { ConfigError } from "./errors";
 import { sdkInternals } from "./sdk";
+import { VERSIONS } from "./versions";
 
 /** Config namespace of every setting of this project. */
 export const NAMESPACE = "lab";
@@ -70,6 +71,17 @@ const ipv4Prefix = z
     (s) => /^\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(s) && s.split(".").every((o) => Number(o) <= 255),
     "must be three octets such as 192.168.56",
   );
+
+/** A release number such as 1.36.0. */
+const release = (example: string) =>
+  z
+    .string({ error: `must be a release number such as ${example}` })
+    .regex(/^\d+\.\d+\.\d+$/, `must be a release number such as ${example}`);
+
+/** A Vagrant box name, `owner/name`. */
+const boxName = z
+  .string({ error: "must be a Vagrant box such as bento/ubuntu-24.04" })
+  .regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, "must be a Vagrant box such as bento/ubuntu-24.04");
 
 /** A folder inside the project, written relative to it. */
 const projectFolder = z
@@ -140,6 +152,24 @@ const commonSpec = {
      * no on a kubeconfig cluster, which may have no load balancer and would wait ten minutes.
      */
     awaitLoadBalancer: flag.optional(),
+    /** vagrant mode: number of workers `w1-k8s`..`wN-k8s` (the book's `N`). */
+    workers: wholeNumber(1, 100).default(CLUSTER.workers),
+    /** vagrant mode: virtual CPUs of `m-k8s`; default the chapter's Vagrantfile. */
+    masterCpus: wholeNumber(1, 16).optional(),
+    /** vagrant mode: memory of `m-k8s` in MB; default the chapter's Vagrantfile. */
+    masterMemory: wholeNumber(512, 65536).optional(),
+    /** vagrant mode: virtual CPUs of each worker; default the chapter's Vagrantfile. */
+    workerCpus: wholeNumber(1, 16).optional(),
+    /** vagrant mode: memory of each worker in MB; default the chapter's Vagrantfile. */
+    workerMemory: wholeNumber(512, 65536).optional(),
+  },
+  versions: {
+    /** The Vagrant box of every VM. */
+    box: boxName.default(VERSIONS.box),
+    /** kubeadm, kubelet and kubectl. */
+    kubernetes: release("1.36.0").default(VERSIONS.kubernetes),
+    /** Calico, the pod network. */
+    calico: release("3.31.2").default(VERSIONS.calico),
   },
   network: {
     /** Host-only network of the VMs; the book's is `192.168.1`. */
@@ -149,6 +179,8 @@ const commonSpec = {
 
 /** Settings of each chapter, under `lab:<chapter>.*`. */
 const chapterSpecs = {
+  /** The VMs of 2.2.3 alone; everything is in `lab:cluster.*`. */
+  ch2: {},
   practice: {
     /** `replicaset-nginx` replicas: 3 in `replicaset-nginx.yaml`, 4 in `replicaset-nginx-4pods.yaml`. */
     replicaSetReplicas: wholeNumber(0, 20).default(PRACTICE.replicaSet.replicas),
@@ -175,17 +207,38 @@ const chapterSpecs = {
 export type ChapterName = keyof typeof chapterSpecs;
 export const CHAPTERS = Object.keys(chapterSpecs) as ChapterName[];
 
+/**
+ * What a chapter runs on: `vms` builds the VMs only (chapter 2), `kubernetes` needs a cluster in any
+ * of the cluster modes.
+ */
+export const CHAPTER_KIND: Readonly<Record<ChapterName, "vms" | "kubernetes">> = {
+  ch2: "vms",
+  practice: "kubernetes",
+};
+
 type Common = Infer<typeof commonSpec>;
 export type ClusterSettings = Common["cluster"];
 export type NetworkSettings = Common["network"];
+export type VersionSettings = Common["versions"];
+
+/** Cluster settings with the chapter's VM sizes filled in. */
+export type ResolvedClusterSettings = Omit<
+  ClusterSettings,
+  "masterCpus" | "masterMemory" | "workerCpus" | "workerMemory" | "renderDir"
+> & {
+  readonly renderDir: string;
+  readonly master: VmSize;
+  readonly worker: VmSize;
+};
 export type ChapterSettings<C extends ChapterName> = Infer<(typeof chapterSpecs)[C]>;
 
 /** The validated configuration of one stack. */
 export interface LabConfig<C extends ChapterName = ChapterName> {
   readonly stack: string;
   readonly chapter: C;
-  readonly cluster: ClusterSettings & { readonly renderDir: string };
+  readonly cluster: ResolvedClusterSettings;
   readonly network: NetworkSettings;
+  readonly versions: VersionSettings;
   /** The chapter's own settings (`lab:<chapter>.*`). */
   readonly settings: ChapterSettings<C>;
 }
@@ -371,11 +424,37 @@ export function parseLabConfig(
 
   const data = (result as { data: Record<string, unknown> }).data as Common &
     Record<string, unknown>;
+  const { masterCpus, masterMemory, workerCpus, workerMemory, ...cluster } = data.cluster;
+  const kind = CHAPTER_KIND[chapter];
+  const sizes = kind === "vms" ? CLUSTER.ch2Sizes : CLUSTER.kubernetesSizes;
+  const master = {
+    cpus: masterCpus ?? sizes.master.cpus,
+    memory: masterMemory ?? sizes.master.memory,
+  };
+  const worker = {
+    cpus: workerCpus ?? sizes.worker.cpus,
+    memory: workerMemory ?? sizes.worker.memory,
+  };
+  if (kind === "vms" && cluster.mode !== "vagrant") {
+    const got = shown(tree, ["cluster", "mode"]);
+    problems.push(
+      `${key(["cluster", "mode"])}: chapter ${chapter} builds the VMs themselves, so it needs vagrant (got ${got})`,
+    );
+  }
+  if (kind === "kubernetes" && cluster.mode === "vagrant" && master.cpus < 2) {
+    // kubeadm's preflight refuses a control plane with fewer than two CPUs.
+    problems.push(
+      `${key(["cluster", "masterCpus"])}: kubeadm needs at least 2 on the control plane (got ${master.cpus})`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(stack, problems, setHint(stack));
+
   return {
     stack,
     chapter,
-    cluster: { ...data.cluster, renderDir: data.cluster.renderDir ?? `rendered/${stack}` },
+    cluster: { ...cluster, renderDir: cluster.renderDir ?? `rendered/${stack}`, master, worker },
     network: data.network,
+    versions: data.versions,
     settings: data[chapter] as ChapterSettings<typeof chapter>,
   };
 }

@@ -1,25 +1,30 @@
 /**
  * The program: read the configuration, connect the cluster, build the chapter, return its outputs.
  */
+import { buildCh2 } from "../stacks/ch2";
 import { buildPractice } from "../stacks/practice";
 import { connectCluster } from "./cluster";
 import { type LabConfig, readLabConfig } from "./config";
+import { type HostFacts, realHost } from "./host";
 
-/** Builds the chapter that the running stack's configuration selects. */
-export function runLab(): Record<string, unknown> {
+/**
+ * Builds the chapter that the running stack's configuration selects. `host` answers what the
+ * machine has (Vagrant, VirtualBox); the offline plan passes a stand-in.
+ */
+export function runLab(host: HostFacts = realHost): Record<string, unknown> {
   // Config errors stop here, before any resource is registered.
   const config = readLabConfig();
-  const cluster = connectCluster(config);
-  return {
-    chapter: config.chapter,
-    cluster: cluster.description,
-    ...buildChapter(config, cluster),
-  };
+  return { chapter: config.chapter, ...buildChapter(config, host) };
 }
 
-function buildChapter(config: LabConfig, cluster: ReturnType<typeof connectCluster>) {
+function buildChapter(config: LabConfig, host: HostFacts): Record<string, unknown> {
   switch (config.chapter) {
-    case "practice":
-      return buildPractice((config as LabConfig<"practice">).settings, cluster);
+    case "ch2":
+      return buildCh2(config as LabConfig<"ch2">, host);
+    case "practice": {
+      const cluster = connectCluster(config, host);
+      const outputs = buildPractice((config as LabConfig<"practice">).settings, cluster);
+      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
+    }
   }
 }

@@ -10,6 +10,7 @@ const captured = (inputs: Record<string, unknown>): CapturedResource => ({
   custom: true,
   dependsOn: [],
   inputs,
+  outputs: inputs,
 });
 
 const deployment = (replicas: unknown) => ({

@@ -18,8 +18,9 @@ let json: CliResult;
 let purple: CliResult;
 let tree: CliResult;
 let usage: CliResult;
+let ch2: CliResult;
 beforeAll(async () => {
-  [json, purple, tree, usage] = await Promise.all([
+  [json, purple, tree, usage, ch2] = await Promise.all([
     runTool("plan", [
       "practice",
       "--json",
@@ -37,6 +38,7 @@ beforeAll(async () => {
       `lab:practice.apiKey=${SECRET_KEY}`,
     ]),
     runTool("plan", []),
+    runTool("plan", ["ch2", "--json"]),
   ]);
 }, 60_000);
 
@@ -87,6 +89,22 @@ describe("plan --json", () => {
     const secret = doc.resources.find((r: { name: string }) => r.name === "apikey");
     expect(secret.inputs.stringData).toBe("[secret]");
     expect(doc.outputs.apiKey).toEqual({ id: "[secret]", key: "[secret]" });
+  });
+});
+
+describe("plan ch2 --json", () => {
+  it("includes the Vagrantfile's text in the inputs of the resource that writes it", () => {
+    expect(ch2.code).toBe(0);
+    const doc = JSON.parse(ch2.stdout);
+    const writer = doc.resources.find((r: { name: string }) => r.name === "ch2-file-Vagrantfile");
+    expect(writer.type).toBe("command:local:Command");
+    expect(writer.inputs.stdin).toContain('Vagrant.configure("2") do |config|');
+    expect(doc.outputs.nodes.map((n: { name: string }) => n.name)).toEqual([
+      "m-k8s",
+      "w1-k8s",
+      "w2-k8s",
+      "w3-k8s",
+    ]);
   });
 });
 

@@ -4,10 +4,12 @@
  * name, parent, dependencies, provider, inputs) and resolves the stack outputs. The plan tool and
  * the tests both run stacks through here.
  */
+import { createHash, generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
+import { type HostFacts, plannedHost } from "../lib/host";
 import { sdkInternals } from "../lib/sdk";
 
 /** The project folder (where `Pulumi.yaml` lives). */
@@ -36,6 +38,8 @@ export interface CapturedResource {
   readonly provider?: string;
   /** Inputs as registered; secret values are wrapped in `Secret`. */
   readonly inputs: Record<string, unknown>;
+  /** Outputs the mocks answered with (inputs plus computed properties). */
+  readonly outputs: Record<string, unknown>;
 }
 
 /** What a stack would build. */
@@ -56,6 +60,8 @@ export interface RunOptions {
   readonly config?: Readonly<Record<string, string>>;
   /** Settings laid over the stack file as if set with `--secret`. */
   readonly secrets?: Readonly<Record<string, string>>;
+  /** What the machine has; by default one with Vagrant and VirtualBox (`plannedHost`). */
+  readonly host?: HostFacts;
 }
 
 /** The Pulumi project name from `Pulumi.yaml`. */
@@ -139,9 +145,53 @@ async function settle(value: unknown): Promise<unknown> {
   return value;
 }
 
+/** Keys generated once per resource name, so that repeated plans compare equal. */
+const keys = new Map<
+  string,
+  { privateKeyPem: string; publicKeyPem: string; publicKeyOpenssh: string }
+>();
+
+/** An SSH wire-format string: a 4-byte length, then the bytes. */
+function sshField(bytes: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+function mockKey(args: pulumi.runtime.MockResourceArgs) {
+  const algorithm = String(args.inputs.algorithm);
+  const id = `${args.name}/${algorithm}/${args.inputs.rsaBits ?? ""}`;
+  let key = keys.get(id);
+  if (!key) {
+    const pair =
+      algorithm === "RSA"
+        ? generateKeyPairSync("rsa", { modulusLength: Number(args.inputs.rsaBits ?? 2048) })
+        : algorithm === "ECDSA"
+          ? generateKeyPairSync("ec", { namedCurve: "P-256" })
+          : generateKeyPairSync("ed25519");
+    const publicKeyPem = String(pair.publicKey.export({ type: "spki", format: "pem" }));
+    const spki = pair.publicKey.export({ type: "spki", format: "der" });
+    const openssh =
+      algorithm === "ED25519"
+        ? `ssh-ed25519 ${Buffer.concat([sshField(Buffer.from("ssh-ed25519")), sshField(spki.subarray(-32))]).toString("base64")}`
+        : `mock-${algorithm.toLowerCase()} ${createHash("sha256").update(spki).digest("base64")}`;
+    key = {
+      privateKeyPem: String(pair.privateKey.export({ type: "pkcs8", format: "pem" })),
+      publicKeyPem,
+      publicKeyOpenssh: `${openssh}\n`,
+    };
+    keys.set(id, key);
+  }
+  return { ...key, privateKeyOpenssh: key.privateKeyPem };
+}
+
+const mockPem = (kind: string, name: string) =>
+  `-----BEGIN ${kind}-----\n${Buffer.from(`mock ${kind.toLowerCase()} of ${name}`).toString("base64")}\n-----END ${kind}-----\n`;
+
 /**
  * Output-only properties the mocks fill in, by resource type, so that programs reading them see
- * a value of the right shape (the real providers compute these).
+ * a value of the right shape (the real providers compute these). Keys are real keys, so that
+ * what the program derives from them (the CA hash a worker pins) can be checked.
  */
 const computed: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown>> =
   {
@@ -150,6 +200,22 @@ const computed: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record
         Number(args.inputs.length ?? 16),
         "x",
       ),
+    }),
+    "random:index/randomString:RandomString": (args) => ({
+      result: createHash("sha256")
+        .update(args.name)
+        .digest("hex")
+        .slice(0, Number(args.inputs.length ?? 16)),
+    }),
+    "tls:index/privateKey:PrivateKey": mockKey,
+    "tls:index/selfSignedCert:SelfSignedCert": (args) => ({
+      certPem: mockPem("CERTIFICATE", args.name),
+    }),
+    "tls:index/certRequest:CertRequest": (args) => ({
+      certRequestPem: mockPem("CERTIFICATE REQUEST", args.name),
+    }),
+    "tls:index/locallySignedCert:LocallySignedCert": (args) => ({
+      certPem: mockPem("CERTIFICATE", args.name),
     }),
   };
 
@@ -166,7 +232,8 @@ const mocks: pulumi.runtime.Mocks = {
   },
 };
 
-type Callback = (err: Error | null, resp?: { getUrn(): string }) => void;
+type Struct = Parameters<typeof pulumi.runtime.deserializeProperties>[0];
+type Callback = (err: Error | null, resp?: { getUrn(): string; getObject(): Struct }) => void;
 interface RegisterRequest {
   getType(): string;
   getName(): string;
@@ -219,11 +286,14 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
           parent: req.getParent() || undefined,
           dependsOn: req.getDependenciesList(),
           provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
-          inputs: plain(
-            pulumi.runtime.deserializeProperties(
-              req.getObject() as Parameters<typeof pulumi.runtime.deserializeProperties>[0],
-            ),
-          ) as Record<string, unknown>,
+          inputs: plain(pulumi.runtime.deserializeProperties(req.getObject() as Struct)) as Record<
+            string,
+            unknown
+          >,
+          outputs: plain(pulumi.runtime.deserializeProperties(resp.getObject())) as Record<
+            string,
+            unknown
+          >,
         });
       }
       cb(err, resp);
@@ -240,7 +310,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
   const started = performance.now();
   // Imported after the mocks are in place, as `pulumi` itself loads the program after connecting.
   const { runLab } = await import("../lib/lab.js");
-  const outputs = (await settle(runLab())) as Record<string, unknown>;
+  const outputs = (await settle(runLab(options.host ?? plannedHost))) as Record<string, unknown>;
   await sdkInternals.waitForRPCs();
   const elapsedMs = performance.now() - started;
   return { stack, resources, outputs, elapsedMs };

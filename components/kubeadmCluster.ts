@@ -1,0 +1,185 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import { CLUSTER } from "../lib/book";
+import { caCertHash, kubeconfig } from "../lib/pki";
+import * as scripts from "../lib/scripts";
+import type { LabNode } from "../lib/vagrant";
+
+/** Arguments of a `KubeadmCluster`. */
+export interface KubeadmClusterArgs {
+  /** The nodes, master first; the master runs the control plane. */
+  readonly nodes: readonly LabNode[];
+  /** The resource that brings up each node's VM, by node name; each node's steps wait for it. */
+  readonly vms: Readonly<Record<string, pulumi.CustomResource>>;
+  /** OpenSSH private key that logs in as root on every node (set up by the VMs' provisioning). */
+  readonly sshPrivateKey: pulumi.Input<string>;
+  /** Kubernetes release, e.g. `1.36.0`. */
+  readonly kubernetesVersion: string;
+  /** Calico release, e.g. `3.31.2`. */
+  readonly calicoVersion: string;
+  /** Pod network (the book's `172.16.0.0/16`). */
+  readonly podCidr: string;
+  /** The host-only network the nodes talk on, e.g. `192.168.56.0/24`. */
+  readonly nodeCidr: string;
+}
+
+/**
+ * The book's `master_node.sh` and `work_nodes.sh` as a dependency graph: `kubeadm init` on the
+ * master, then every worker's `kubeadm join` at once, each depending only on the control plane and
+ * its own VM. The cluster CA is the stack's own (so the join pins its hash, and the admin
+ * kubeconfig is made here, not copied off the master), and the join token is generated.
+ */
+export class KubeadmCluster extends pulumi.ComponentResource {
+  /** Admin kubeconfig of the cluster (secret). */
+  public readonly kubeconfig: pulumi.Output<string>;
+  /** `sha256:<hex>` of the cluster CA's public key, as the workers pin it. */
+  public readonly caCertHash: pulumi.Output<string>;
+  /** The control plane and every join: the cluster is complete once all of them are. */
+  public readonly ready: readonly pulumi.Resource[];
+  /** `https://<master>:6443`. */
+  public readonly server: string;
+
+  constructor(name: string, args: KubeadmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("k8sinfra:kubernetes:KubeadmCluster", name, {}, opts);
+    const child = { parent: this };
+    const [master, ...workers] = args.nodes;
+    const apiServer = `${master.ip}:${CLUSTER.apiServerPort}`;
+    this.server = `https://${apiServer}`;
+
+    // The cluster CA: kubeadm uses a CA it finds in /etc/kubernetes/pki instead of making one.
+    const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "RSA", rsaBits: 2048 }, child);
+    const ca = new tls.SelfSignedCert(
+      `${name}-ca`,
+      {
+        privateKeyPem: caKey.privateKeyPem,
+        isCaCertificate: true,
+        subject: { commonName: "kubernetes" },
+        validityPeriodHours: 10 * 365 * 24,
+        allowedUses: ["certSigning", "keyEncipherment", "digitalSignature"],
+      },
+      child,
+    );
+    this.caCertHash = caKey.publicKeyPem.apply(caCertHash);
+
+    // A bootstrap token `[a-z0-9]{6}.[a-z0-9]{16}`, in place of the book's 123456.1234567890123456.
+    const tokenPart = (part: string, length: number) =>
+      new random.RandomString(
+        `${name}-token-${part}`,
+        { length, upper: false, special: false, lower: true, numeric: true },
+        child,
+      ).result;
+    const token = pulumi.secret(
+      pulumi.interpolate`${tokenPart("id", 6)}.${tokenPart("secret", 16)}`,
+    );
+
+    const connection = (node: LabNode): command.types.input.remote.ConnectionArgs => ({
+      host: node.ip,
+      port: 22,
+      user: "root",
+      privateKey: args.sshPrivateKey,
+      // The VM is up when `vagrant up` returns, but sshd may still be restarting after provisioning.
+      dialErrorLimit: 30,
+      perDialTimeout: 10,
+    });
+
+    const controlPlane = new command.remote.Command(
+      `${name}-control-plane`,
+      {
+        connection: connection(master),
+        create: scripts.controlPlane({
+          nodeName: master.name,
+          advertiseAddress: master.ip,
+          podCidr: args.podCidr,
+          kubernetesVersion: args.kubernetesVersion,
+          calicoVersion: args.calicoVersion,
+          nodeCidr: args.nodeCidr,
+        }),
+        stdin: pulumi.secret(pulumi.interpolate`${token}\n${ca.certPem}\n${caKey.privateKeyPem}\n`),
+        // A new master VM needs a new control plane.
+        triggers: [args.vms[master.name].id],
+      },
+      { parent: this, dependsOn: [args.vms[master.name]] },
+    );
+
+    const joins = workers.map((worker) => {
+      const join = new command.remote.Command(
+        `${name}-join-${worker.name}`,
+        {
+          connection: connection(worker),
+          create: this.caCertHash.apply((hash) =>
+            scripts.join({ nodeName: worker.name, apiServer, caCertHash: hash }),
+          ),
+          stdin: pulumi.secret(pulumi.interpolate`${token}\n`),
+          triggers: [args.vms[worker.name].id],
+        },
+        // Only the control plane and this worker's own VM: the workers join in parallel.
+        { parent: this, dependsOn: [controlPlane, args.vms[worker.name]] },
+      );
+      // When the worker leaves the stack, its node object goes too, while the master still runs.
+      new command.remote.Command(
+        `${name}-forget-${worker.name}`,
+        { connection: connection(master), delete: scripts.forgetNode(worker.name) },
+        { parent: this, dependsOn: [join] },
+      );
+      return join;
+    });
+
+    // The book's /etc/hosts entries on every node; rewritten on each node when the node list changes.
+    const hosts = scripts.hostsFile(args.nodes.map((n) => ({ name: n.name, ip: n.ip })));
+    for (const node of args.nodes) {
+      new command.remote.Command(
+        `${name}-hosts-${node.name}`,
+        { connection: connection(node), create: hosts },
+        { parent: this, dependsOn: [args.vms[node.name]] },
+      );
+    }
+
+    // An admin client certificate from the same CA (group system:masters), for the provider.
+    const adminKey = new tls.PrivateKey(
+      `${name}-admin-key`,
+      { algorithm: "ECDSA", ecdsaCurve: "P256" },
+      child,
+    );
+    const adminCsr = new tls.CertRequest(
+      `${name}-admin-csr`,
+      {
+        privateKeyPem: adminKey.privateKeyPem,
+        subject: { commonName: "k8sinfra-lab-admin", organization: "system:masters" },
+      },
+      child,
+    );
+    const adminCert = new tls.LocallySignedCert(
+      `${name}-admin-cert`,
+      {
+        certRequestPem: adminCsr.certRequestPem,
+        caCertPem: ca.certPem,
+        caPrivateKeyPem: caKey.privateKeyPem,
+        validityPeriodHours: 365 * 24,
+        allowedUses: ["digitalSignature", "keyEncipherment", "clientAuth"],
+      },
+      child,
+    );
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([ca.certPem, adminCert.certPem, adminKey.privateKeyPem])
+        .apply(([caCertPem, clientCertPem, clientKeyPem]) =>
+          kubeconfig({
+            clusterName: "k8sinfra-lab",
+            server: this.server,
+            caCertPem,
+            clientCertPem,
+            clientKeyPem,
+          }),
+        ),
+    );
+
+    this.ready = [controlPlane, ...joins];
+    this.registerOutputs({
+      kubeconfig: this.kubeconfig,
+      caCertHash: this.caCertHash,
+      server: this.server,
+    });
+  }
+}

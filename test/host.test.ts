@@ -1,0 +1,161 @@
+/**
+ * What the lab cluster needs on the reader's machine: the checks before anything is created, and
+ * the helper `pulumi up` runs around `vagrant`.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { allowedRanges, type HostFacts, hostProblems, inRange, NETWORKS_CONF } from "../lib/host";
+import { PROJECT_DIR } from "../tools/mockRun";
+import { lastRegistrations, runStack } from "./harness";
+import { scratchProject, vagrantCalls } from "./workdir";
+
+const host = (over: Partial<HostFacts> & { conf?: string } = {}): HostFacts => ({
+  platform: "linux",
+  has: () => true,
+  virtualBoxVersion: () => "7.1.4",
+  readFile: (f) => (f === NETWORKS_CONF ? over.conf : undefined),
+  ...over,
+});
+const master = ["192.168.1.10", "192.168.1.101"];
+
+describe("host checks before anything is created", () => {
+  it("VirtualBox's default host-only range is 192.168.56.0/21 (catalog: 6.1.28 and later)", () => {
+    expect(allowedRanges(undefined)).toEqual(["192.168.56.0/21"]);
+    expect(inRange("192.168.56.10", "192.168.56.0/21")).toBe(true);
+    expect(inRange("192.168.63.254", "192.168.56.0/21")).toBe(true);
+    expect(inRange("192.168.64.1", "192.168.56.0/21")).toBe(false);
+    expect(allowedRanges("# comment\n* 10.0.0.0/8 192.168.0.0/16\n* 2001::/64\n")).toEqual([
+      "10.0.0.0/8",
+      "192.168.0.0/16",
+    ]);
+  });
+
+  it("the default prefix passes; the book's 192.168.1 is refused with both fixes named", () => {
+    expect(hostProblems(host(), "ch2", ["192.168.56.10", "192.168.56.101"])).toEqual([]);
+    const [p] = hostProblems(host(), "ch2", master);
+    expect(p).toContain("192.168.1.10, 192.168.1.101 are outside");
+    expect(p).toContain("npm run lab -- ch2 config set lab:network.prefix 192.168.56");
+    expect(p).toContain('add the line "* 192.168.1.0/24" to /etc/vbox/networks.conf');
+  });
+
+  it("192.168.1 passes once networks.conf allows it, on Windows, and before VirtualBox 6.1.28", () => {
+    expect(hostProblems(host({ conf: "* 192.168.1.0/24\n" }), "ch2", master)).toEqual([]);
+    expect(hostProblems(host({ platform: "win32" }), "ch2", master)).toEqual([]);
+    expect(hostProblems(host({ virtualBoxVersion: () => "6.1.26" }), "ch2", master)).toEqual([]);
+  });
+
+  it("missing Vagrant or VirtualBox is named with where to get it", () => {
+    const none = hostProblems(host({ has: () => false }), "ch2", master);
+    expect(none[0]).toMatch(/Vagrant is not installed.*developer\.hashicorp\.com\/vagrant/);
+    expect(none[1]).toMatch(/VirtualBox is not installed.*virtualbox\.org/);
+  });
+
+  it("pulumi preview stops before the first resource when the machine is not ready", async () => {
+    await expect(
+      runStack({ stack: "ch2", host: host({ has: (p) => p !== "vagrant" }) }),
+    ).rejects.toThrow(
+      /Stack "ch2" builds VirtualBox VMs with Vagrant, and this machine is not ready:\n {2}- Vagrant is not installed/,
+    );
+    expect(await lastRegistrations()).toHaveLength(0);
+    await expect(
+      runStack({
+        stack: "practice",
+        config: { "lab:cluster.mode": "vagrant", "lab:network.prefix": "192.168.1" },
+        host: host(),
+      }),
+    ).rejects.toThrow(/networks\.conf/);
+    expect(await lastRegistrations()).toHaveLength(0);
+  });
+});
+
+/** Runs host/vm.js in a scratch project with a stand-in vagrant that prints `output` and exits `code`. */
+function helper(args: string[], stdin = "", output = "", code = 0) {
+  const dir = scratchProject();
+  const log = path.join(dir, "vagrant.log");
+  fs.writeFileSync(
+    path.join(dir, "bin", "vagrant"),
+    `#!/bin/sh\necho "$PWD vagrant $*" >> "${log}"\nprintf '%s\\n' ${JSON.stringify(output)} >&2\nexit ${code}\n`,
+    { mode: 0o755 },
+  );
+  const r = spawnSync(process.execPath, [path.join(PROJECT_DIR, "host", "vm.js"), ...args], {
+    cwd: dir,
+    input: stdin,
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH}` },
+  });
+  return { ...r, dir, calls: vagrantCalls(dir) };
+}
+
+describe("host/vm.js, what pulumi up runs around vagrant", () => {
+  it("up writes the VM's definition and runs vagrant up <vm> in the work folder", () => {
+    const r = helper(["up", ".lab/ch2", "w1-k8s"], 'config.vm.define "w1-k8s" do |cfg|\nend\n');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(r.dir, ".lab/ch2/nodes/w1-k8s.rb"), "utf8")).toContain(
+      '"w1-k8s"',
+    );
+    expect(r.calls).toEqual([`${path.join(r.dir, ".lab/ch2")} vagrant up w1-k8s`]);
+  });
+
+  it("destroy runs vagrant destroy -f <vm>, then removes the definition", () => {
+    const r = helper(
+      ["destroy", ".lab/ch2", "w4-k8s"],
+      'config.vm.define "w4-k8s" do |cfg|\nend\n',
+    );
+    expect(r.status).toBe(0);
+    expect(r.calls).toEqual([`${path.join(r.dir, ".lab/ch2")} vagrant destroy -f w4-k8s`]);
+    expect(fs.existsSync(path.join(r.dir, ".lab/ch2/nodes/w4-k8s.rb"))).toBe(false);
+  });
+
+  it("a refused host-only range ends with the two ways to fix it", () => {
+    const refusal =
+      "The IP address configured for the host-only network is not within the allowed ranges. Please update the address used to be within the allowed ranges and run the command again.";
+    const r = helper(["up", ".lab/ch3", "m-k8s"], "x", refusal, 1);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("vagrant up m-k8s failed (exit 1).");
+    expect(r.stderr).toContain("npm run lab -- ch3 config set lab:network.prefix 192.168.56");
+    expect(r.stderr).toContain("/etc/vbox/networks.conf");
+  });
+
+  it("missing VirtualBox is said plainly", () => {
+    const r = helper(
+      ["up", ".lab/ch2", "m-k8s"],
+      "x",
+      "Vagrant could not detect VirtualBox! Make sure VirtualBox is properly installed.",
+      1,
+    );
+    expect(r.stderr).toContain("VirtualBox is missing: install it from https://www.virtualbox.org");
+  });
+
+  it("missing Vagrant is said plainly", () => {
+    const dir = scratchProject();
+    const r = spawnSync(
+      process.execPath,
+      [path.join(PROJECT_DIR, "host", "vm.js"), "up", ".lab/ch2", "m-k8s"],
+      {
+        cwd: dir,
+        input: "x",
+        encoding: "utf8",
+        // No vagrant anywhere on PATH (node itself is started by its full path).
+        env: { ...process.env, PATH: path.join(dir, "empty") },
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("Vagrant is not installed or not on PATH");
+  });
+
+  it("write and remove manage one file of the work folder", () => {
+    const w = helper(["write", ".lab/ch2/scripts/config.sh"], "echo hi\n");
+    expect(fs.readFileSync(path.join(w.dir, ".lab/ch2/scripts/config.sh"), "utf8")).toBe(
+      "echo hi\n",
+    );
+    const r = spawnSync(
+      process.execPath,
+      [path.join(PROJECT_DIR, "host", "vm.js"), "remove", ".lab/ch2/scripts/config.sh"],
+      { cwd: w.dir },
+    );
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(w.dir, ".lab/ch2/scripts"))).toBe(false);
+  });
+});

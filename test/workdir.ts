@@ -1,0 +1,84 @@
+/**
+ * Builds a stack's Vagrant work folder on disk exactly as `pulumi up` would, by running the
+ * recorded commands of its resources with the real `host/vm.js` and a stand-in `vagrant` that only
+ * records its arguments. Then real tools (vagrant validate, shellcheck) can check the result.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT_DIR } from "../tools/mockRun";
+import { type CapturedResource, reveal, type StackRun } from "./harness";
+
+/** A folder where commands run as in the project: `host/` points to the project's. */
+export function scratchProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-work-"));
+  fs.symlinkSync(path.join(PROJECT_DIR, "host"), path.join(dir, "host"));
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  fs.writeFileSync(
+    path.join(bin, "vagrant"),
+    `#!/bin/sh\necho "$PWD vagrant $*" >> "${path.join(dir, "vagrant.log")}"\n`,
+    { mode: 0o755 },
+  );
+  return dir;
+}
+
+/** Runs one recorded command (`create`, `update` or `delete`) of a local.Command in `dir`. */
+export function runCommand(
+  dir: string,
+  r: CapturedResource,
+  which: "create" | "update" | "delete",
+) {
+  const inputs = reveal(r.inputs) as Record<string, string | undefined>;
+  const cmd = inputs[which];
+  if (!cmd) throw new Error(`${r.name} has no ${which} command`);
+  const result = spawnSync("/bin/sh", ["-c", cmd], {
+    cwd: dir,
+    input: inputs.stdin ?? "",
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH}` },
+  });
+  if (result.status !== 0) throw new Error(`${r.name} ${which} failed: ${result.stderr}`);
+  return result;
+}
+
+/** Runs every local command's `create` in dependency order; returns the stack's work folder. */
+export function materialize(run: StackRun, dir = scratchProject()): string {
+  const local = run.resources.filter((r) => r.type === "command:local:Command");
+  const done = new Set<string>();
+  while (done.size < local.length) {
+    const ready = local.filter(
+      (r) =>
+        !done.has(r.urn) &&
+        r.dependsOn.every((d) => done.has(d) || !local.some((l) => l.urn === d)),
+    );
+    if (ready.length === 0) throw new Error("dependency cycle among local commands");
+    for (const r of ready) {
+      runCommand(dir, r, "create");
+      done.add(r.urn);
+    }
+  }
+  return path.join(dir, ".lab", run.stack);
+}
+
+/** What the stand-in vagrant was asked to do, one line per call: `<cwd> vagrant <args>`. */
+export function vagrantCalls(dir: string): string[] {
+  const log = path.join(dir, "vagrant.log");
+  return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
+}
+
+/** `vagrant validate` of a work folder (provider options are skipped: no VirtualBox here). */
+export function vagrantValidate(workDir: string) {
+  return spawnSync("vagrant", ["validate", "--ignore-provider"], {
+    cwd: workDir,
+    encoding: "utf8",
+  });
+}
+
+/** shellcheck of one script text; returns its findings (empty when clean). */
+export function shellcheck(name: string, text: string): string {
+  const r = spawnSync("shellcheck", ["--shell=bash", "-"], { input: text, encoding: "utf8" });
+  if (r.error) throw r.error;
+  return r.status === 0 ? "" : `${name}:\n${r.stdout}${r.stderr}`;
+}
