@@ -112,10 +112,16 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             scripts.join({ nodeName: worker.name, apiServer, caCertHash: hash }),
           ),
           stdin: pulumi.secret(pulumi.interpolate`${token}\n`),
-          triggers: [args.vms[worker.name].id],
+          // A rebuilt VM or control plane: reset, then join again.
+          delete: scripts.resetNode(),
+          triggers: [args.vms[worker.name].id, controlPlane.id],
         },
         // Only the control plane and this worker's own VM: the workers join in parallel.
-        { parent: this, dependsOn: [controlPlane, args.vms[worker.name]] },
+        {
+          parent: this,
+          dependsOn: [controlPlane, args.vms[worker.name]],
+          deleteBeforeReplace: true,
+        },
       );
       // When the worker leaves the stack, its node object goes too, while the master still runs.
       new command.remote.Command(

@@ -102,7 +102,8 @@ PasswordAuthentication no
 KbdInteractiveAuthentication no
 PermitRootLogin prohibit-password
 EOF
-systemctl reload ssh
+# Ubuntu 24.04 may start sshd on demand; apply now if it runs, else at its next start.
+systemctl try-reload-or-restart ssh
 `;
 }
 
@@ -240,6 +241,12 @@ if [ ! -f /etc/kubernetes/kubelet.conf ]; then
     --discovery-token-ca-cert-hash "$ca_cert_hash" \\
     --node-name "$node_name"
 fi
+`;
+}
+
+/** Undoes a join on the worker, so that it can join again (a rebuilt control plane). */
+export function resetNode(): string {
+  return `${header("Undo kubeadm join on this worker.", [])}kubeadm reset -f
 `;
 }
 
