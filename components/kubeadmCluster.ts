@@ -40,6 +40,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
   public readonly ready: readonly pulumi.Resource[];
   /** `https://<master>:6443`. */
   public readonly server: string;
+  /** How Pulumi logs in to a node as root (for later steps on the nodes, such as the NFS server). */
+  public readonly connection: (node: LabNode) => command.types.input.remote.ConnectionArgs;
 
   constructor(name: string, args: KubeadmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("k8sinfra:kubernetes:KubeadmCluster", name, {}, opts);
@@ -83,6 +85,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
       dialErrorLimit: 30,
       perDialTimeout: 10,
     });
+    this.connection = connection;
 
     const controlPlane = new command.remote.Command(
       `${name}-control-plane`,

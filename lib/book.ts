@@ -101,3 +101,128 @@ export const CLUSTER = {
   /** The book's companion repository, cloned on the master by `install_pkg.sh` (3.1.3, `Main`). */
   bookRepository: "https://github.com/sysnet4admin/_Book_k8sInfra.git",
 } as const;
+
+/** The book's demo images (catalog-book 3.5), untagged as the book uses them. */
+export const IMAGES = {
+  nginx: "nginx",
+  echoHname: "sysnet4admin/echo-hname",
+  echoIp: "sysnet4admin/echo-ip",
+  auditTrail: "sysnet4admin/audit-trail",
+} as const;
+
+/** Chapter 3's objects (catalog-book section 3), by book section. */
+export const CH3 = {
+  /** 3.1.6 `nginx-pod.yaml`. */
+  nginxPod: { name: "nginx-pod", container: "container-name", image: IMAGES.nginx },
+  /** 3.2.1-3.2.3 `kubectl create deployment dpy-nginx --image=nginx`, then `scale --replicas=3`. */
+  dpyNginx: { name: "dpy-nginx", image: IMAGES.nginx, replicas: 3 },
+  /** 3.2.4-3.2.9 `echo-hname.yaml`: label `app: nginx`, 3 replicas (scaled to 6, 9, 3 in the book). */
+  echoHname: {
+    name: "echo-hname",
+    labels: { app: "nginx" },
+    container: "echo-hname",
+    image: IMAGES.echoHname,
+    replicas: 3,
+  },
+  /** 3.2.10 `rollout-nginx.yaml`: `nginx:1.15.12`, then `set image` 1.16.0, the bad 1.17.23, `undo`. */
+  rolloutNginx: {
+    name: "rollout-nginx",
+    labels: { app: "nginx" },
+    container: "nginx",
+    imageRepository: "nginx",
+    tag: "1.15.12",
+    replicas: 3,
+  },
+  /** 3.3.1 `np-pods`, `nodeport.yaml` (`np-svc`, nodePort 30000) and `expose ... --name=np-svc-v2`. */
+  nodePort: {
+    deployment: "np-pods",
+    image: IMAGES.echoHname,
+    replicas: 3,
+    service: "np-svc",
+    portName: "http",
+    nodePort: 30000,
+    serviceV2: "np-svc-v2",
+  },
+  /** 3.3.2 the ingress lab. */
+  ingress: {
+    hname: { deployment: "in-hname-pod", image: IMAGES.echoHname, service: "hname-svc-default" },
+    ip: { deployment: "in-ip-pod", image: IMAGES.echoIp, service: "ip-svc" },
+    /** `kubectl expose ... --port=80,443`. */
+    servicePorts: [80, 443],
+    name: "ingress-nginx",
+    namespace: "ingress-nginx",
+    /** `ingress.yaml`: http 80 -> nodePort 30100, https 443 -> nodePort 30101. */
+    httpNodePort: 30100,
+    httpsNodePort: 30101,
+    ipPath: "/ip",
+  },
+  /** 3.3.4 MetalLB and two LoadBalancer Services. */
+  loadBalancer: {
+    hname: {
+      deployment: "lb-hname-pods",
+      image: IMAGES.echoHname,
+      service: "lb-hname-svc",
+      replicas: 3,
+    },
+    ip: { deployment: "lb-ip-pods", image: IMAGES.echoIp, service: "lb-ip-svc", replicas: 3 },
+    namespace: "metallb-system",
+    /** `metallb-l2config.yaml`: pool `nginx-ip-range`, 192.168.1.11-192.168.1.13. */
+    poolName: "nginx-ip-range",
+    poolRange: "11-13",
+    /** 3.4.2: `sed 's/11/21/;s/13/23/'`. */
+    changedPoolRange: "21-23",
+  },
+  /** 3.3.5 HPA: requests 10m / limits 50m, `autoscale --min=1 --max=30 --cpu-percent=50`. */
+  hpa: {
+    deployment: "hpa-hname-pods",
+    image: IMAGES.echoHname,
+    service: "hpa-hname-svc",
+    requestCpu: "10m",
+    limitCpu: "50m",
+    min: 1,
+    max: 30,
+    cpuPercent: 50,
+  },
+  /** metrics-server's extra flags in the book's `metrics-server.yaml`. */
+  metricsServerArgs: ["--kubelet-insecure-tls", "--kubelet-preferred-address-types=InternalIP"],
+  /** 3.4.2 `cfgmap` behind `cfgmap-svc`. */
+  cfgmap: { deployment: "cfgmap", image: IMAGES.echoHname, service: "cfgmap-svc" },
+  /** 3.4.3 NFS. */
+  nfs: {
+    exportRoot: "/nfs_shared",
+    /** `/etc/exports`: `/nfs_shared 192.168.1.0/24(rw,sync,no_root_squash)`. */
+    exportOptions: "rw,sync,no_root_squash",
+    pv: { name: "nfs-pv", capacity: "100Mi", accessMode: "ReadWriteMany", reclaim: "Retain" },
+    pvc: { name: "nfs-pvc", request: "10Mi", accessMode: "ReadWriteMany" },
+    deploy: {
+      name: "nfs-pvc-deploy",
+      container: "audit-trail",
+      image: IMAGES.auditTrail,
+      replicas: 4,
+      volume: "nfs-vol",
+      mountPath: "/audit",
+      service: "nfs-pvc-deploy-svc",
+    },
+    ip: {
+      name: "nfs-ip",
+      container: "audit-trail",
+      image: IMAGES.auditTrail,
+      replicas: 4,
+      volume: "nfs-vol",
+      mountPath: "/audit",
+    },
+    /** `limits-pvc.yaml` and `quota-pvc.yaml`. */
+    limitRange: { name: "storagelimits", max: "5Mi", min: "1Mi" },
+    quota: { name: "storagequota", pvcs: "5", storage: "25Mi" },
+  },
+  /** 3.4.4 StatefulSet on the same claim. */
+  sts: {
+    name: "nfs-pvc-sts",
+    container: "audit-trail",
+    image: IMAGES.auditTrail,
+    replicas: 4,
+    serviceName: "sts-svc-domain",
+    service: "nfs-pvc-sts-svc",
+    mountPath: "/audit",
+  },
+} as const;

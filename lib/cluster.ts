@@ -2,6 +2,7 @@
  * The one function that yields the Kubernetes provider a chapter builds on, for each cluster mode
  * of architecture section 3.
  */
+import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
@@ -11,7 +12,7 @@ import { CLUSTER } from "./book";
 import type { ClusterMode, ClusterSettings, LabConfig } from "./config";
 import { type HostFacts, requireHost } from "./host";
 import { kubernetesProvisioning } from "./provisioning";
-import { labNodes } from "./vagrant";
+import { type LabNode, labNodes } from "./vagrant";
 import { VERSIONS } from "./versions";
 
 /** Written instead of a secret value in render mode. */
@@ -39,6 +40,22 @@ export interface LabCluster {
   readonly description: string;
   /** Further stack outputs of the cluster (the lab cluster's nodes, SSH commands, kubeconfig). */
   readonly outputs: Readonly<Record<string, unknown>>;
+  /** The lab cluster's nodes and how to run commands on them as root (vagrant mode only). */
+  readonly lab?: {
+    readonly nodes: readonly LabNode[];
+    connection(node: LabNode): command.types.input.remote.ConnectionArgs;
+    /** The nodes are ready for commands once these are. */
+    readonly ready: readonly pulumi.Resource[];
+  };
+  /**
+   * Runs `kubectl <args>` against the cluster as a resource: on the master of the lab cluster, on
+   * this machine for a kubeconfig cluster; undefined in render mode, where nothing runs.
+   */
+  readonly kubectl?: (
+    name: string,
+    args: { readonly create?: readonly string[]; readonly delete?: readonly string[] },
+    opts: pulumi.CustomResourceOptions,
+  ) => pulumi.Resource;
 }
 
 function kubeconfigSource(kubeconfig: ClusterSettings["kubeconfig"]): string {
@@ -84,9 +101,26 @@ function labCluster(config: LabConfig, host: HostFacts): LabCluster {
     { kubeconfig: kubernetes.kubeconfig },
     { dependsOn: [...kubernetes.ready] },
   );
+  const master = nodes[0];
   return {
     mode: "vagrant",
     provider,
+    lab: { nodes, connection: kubernetes.connection, ready: kubernetes.ready },
+    kubectl: (name, args, opts) =>
+      new command.remote.Command(
+        name,
+        {
+          connection: kubernetes.connection(master),
+          create:
+            args.create && `KUBECONFIG=/etc/kubernetes/admin.conf kubectl ${args.create.join(" ")}`,
+          delete:
+            args.delete && `KUBECONFIG=/etc/kubernetes/admin.conf kubectl ${args.delete.join(" ")}`,
+        },
+        {
+          ...opts,
+          dependsOn: [...kubernetes.ready, ...((opts.dependsOn as pulumi.Resource[]) ?? [])],
+        },
+      ),
     // MetalLB gives LoadBalancer addresses on the lab cluster; until a chapter installs it, nothing does.
     awaitLoadBalancers: cluster.awaitLoadBalancer ?? false,
     secretValue: (value) => value,
@@ -136,6 +170,22 @@ export function connectCluster(config: LabConfig, host: HostFacts): LabCluster {
         provider,
         awaitLoadBalancers: cluster.awaitLoadBalancer ?? false,
         secretValue: (value) => value,
+        // Runs the reader's own kubectl; kubeconfig contents held as a secret cannot be passed to it.
+        kubectl:
+          typeof cluster.kubeconfig === "object"
+            ? undefined
+            : (name, args, opts) => {
+                const flags = [
+                  cluster.kubeconfig ? `--kubeconfig "${cluster.kubeconfig}"` : "",
+                  cluster.context ? `--context "${cluster.context}"` : "",
+                ].filter(Boolean);
+                const line = (a?: readonly string[]) => a && ["kubectl", ...flags, ...a].join(" ");
+                return new command.local.Command(
+                  name,
+                  { create: line(args.create), delete: line(args.delete) },
+                  opts,
+                );
+              },
         description: `kubeconfig: ${cluster.context ? `context ${cluster.context}` : "current context"} of ${kubeconfigSource(cluster.kubeconfig)}`,
         outputs: {},
       };

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CLUSTER, COLORS, NETWORK, PRACTICE, type VmSize } from "./book";
+import { CH3, CLUSTER, COLORS, NETWORK, PRACTICE, type VmSize } from "./book";
 import { ConfigError } from "./errors";
 import { sdkInternals } from "./sdk";
 import { VERSIONS } from "./versions";
@@ -83,6 +83,70 @@ const boxName = z
   .string({ error: "must be a Vagrant box such as bento/ubuntu-24.04" })
   .regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, "must be a Vagrant box such as bento/ubuntu-24.04");
 
+/** A node name as Kubernetes accepts it. */
+const nodeName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be node names such as w3-k8s");
+
+/** A list of node names: `w2-k8s,w3-k8s`, or a list set with `--path`. */
+const nodeList = z.preprocess(
+  (v) =>
+    typeof v === "string"
+      ? v
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : v,
+  z.array(nodeName, { error: "must be node names such as w3-k8s, separated by commas" }),
+);
+
+/** The last octets of an address range on the host-only network, e.g. `11-13`. */
+const octetRange = z
+  .string({ error: "must be a range of last octets such as 11-13" })
+  .refine((s) => {
+    const m = /^(\d{1,3})-(\d{1,3})$/.exec(s);
+    return !!m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 254;
+  }, "must be a range of last octets such as 11-13");
+
+/** An IPv4 address or a host name. */
+const hostAddress = z
+  .string({ error: "must be an IPv4 address or a host name" })
+  .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, "must be an IPv4 address or a host name");
+
+/** An absolute path on a Linux host. */
+const absolutePath = z
+  .string({ error: "must be an absolute path such as /nfs_shared" })
+  .regex(/^\/[A-Za-z0-9._/-]*$/, "must be an absolute path such as /nfs_shared");
+
+/** The sections of chapter 3 a stack can build, in book order. */
+export const CH3_SECTIONS = [
+  "3.1.6",
+  "3.2.1",
+  "3.2.4",
+  "3.2.10",
+  "3.3.1",
+  "3.3.2",
+  "3.3.4",
+  "3.3.5",
+  "3.4.2",
+  "3.4.3",
+  "3.4.4",
+] as const;
+export type Ch3Section = (typeof CH3_SECTIONS)[number];
+
+/** The Deployments and StatefulSets of chapter 3 whose replicas are a setting. */
+export const CH3_SCALABLE = {
+  [CH3.dpyNginx.name]: CH3.dpyNginx.replicas,
+  [CH3.echoHname.name]: CH3.echoHname.replicas,
+  [CH3.rolloutNginx.name]: CH3.rolloutNginx.replicas,
+  [CH3.nodePort.deployment]: CH3.nodePort.replicas,
+  [CH3.loadBalancer.hname.deployment]: CH3.loadBalancer.hname.replicas,
+  [CH3.loadBalancer.ip.deployment]: CH3.loadBalancer.ip.replicas,
+  [CH3.nfs.deploy.name]: CH3.nfs.deploy.replicas,
+  [CH3.nfs.ip.name]: CH3.nfs.ip.replicas,
+  [CH3.sts.name]: CH3.sts.replicas,
+} as const;
+
 /** A folder inside the project, written relative to it. */
 const projectFolder = z
   .string({ error: "must be a folder inside the project, such as rendered/dev" })
@@ -152,6 +216,8 @@ const commonSpec = {
      * no on a kubeconfig cluster, which may have no load balancer and would wait ten minutes.
      */
     awaitLoadBalancer: flag.optional(),
+    /** kubeconfig mode: the cluster's node names, to check node settings (cordon, drain) against. */
+    nodes: nodeList.optional(),
     /** vagrant mode: number of workers `w1-k8s`..`wN-k8s` (the book's `N`). */
     workers: wholeNumber(1, 100).default(CLUSTER.workers),
     /** vagrant mode: virtual CPUs of `m-k8s`; default the chapter's Vagrantfile. */
@@ -181,6 +247,41 @@ const commonSpec = {
 const chapterSpecs = {
   /** The VMs of 2.2.3 alone; everything is in `lab:cluster.*`. */
   ch2: {},
+  ch3: {
+    /** Which book sections to build (default: all that the cluster mode can run), e.g. `3.3.4,3.3.5`. */
+    sections: z
+      .preprocess(
+        (v) =>
+          typeof v === "string"
+            ? v
+                .split(",")
+                .map((x) => x.trim())
+                .filter(Boolean)
+            : v,
+        z.array(oneOf(CH3_SECTIONS)),
+      )
+      .optional(),
+    /** Replicas of each Deployment/StatefulSet: `lab:ch3.replicas.echo-hname 6` is `kubectl scale`. */
+    replicas: Object.fromEntries(
+      Object.keys(CH3_SCALABLE).map((name) => [name, wholeNumber(0, 50).optional()]),
+    ) as Record<keyof typeof CH3_SCALABLE, z.ZodOptional<ReturnType<typeof wholeNumber>>>,
+    /** `rollout-nginx` image tag: 1.15.12, then `set image` 1.16.0, the bad 1.17.23, `undo`. */
+    rolloutTag: imageTag.default(CH3.rolloutNginx.tag),
+    /** How long `pulumi up` waits for `rollout-nginx` before it reports the rollout as failed. */
+    rolloutTimeout: wholeNumber(30, 1800).default(180),
+    /** `kubectl cordon`: nodes that take no new pods. */
+    cordon: nodeList.default([]),
+    /** `kubectl drain --ignore-daemonsets`: nodes emptied of pods (and cordoned). */
+    drain: nodeList.default([]),
+    /** MetalLB pool, last octets on the host-only network. */
+    lbRange: octetRange.default("11-19"),
+    /** 3.4.3 `limits-pvc.yaml` and `quota-pvc.yaml` in namespace default (after `nfs-pvc` exists). */
+    storageLimits: flag.default(false),
+    /** NFS server of 3.4.3: default the master on the lab cluster; required for a kubeconfig cluster. */
+    nfsServer: hostAddress.optional(),
+    /** Exported folder of 3.4.3. */
+    nfsPath: absolutePath.default(CH3.nfs.exportRoot),
+  },
   practice: {
     /** `replicaset-nginx` replicas: 3 in `replicaset-nginx.yaml`, 4 in `replicaset-nginx-4pods.yaml`. */
     replicaSetReplicas: wholeNumber(0, 20).default(PRACTICE.replicaSet.replicas),
@@ -213,6 +314,7 @@ export const CHAPTERS = Object.keys(chapterSpecs) as ChapterName[];
  */
 export const CHAPTER_KIND: Readonly<Record<ChapterName, "vms" | "kubernetes">> = {
   ch2: "vms",
+  ch3: "kubernetes",
   practice: "kubernetes",
 };
 
@@ -241,6 +343,8 @@ export interface LabConfig<C extends ChapterName = ChapterName> {
   readonly versions: VersionSettings;
   /** The chapter's own settings (`lab:<chapter>.*`). */
   readonly settings: ChapterSettings<C>;
+  /** The cluster's node names when known (the lab cluster's, or `lab:cluster.nodes`). */
+  readonly nodeNames?: readonly string[];
 }
 
 /** One raw config entry as Pulumi hands it to the program. */
@@ -447,6 +551,24 @@ export function parseLabConfig(
       `${key(["cluster", "masterCpus"])}: kubeadm needs at least 2 on the control plane (got ${master.cpus})`,
     );
   }
+  const settings = data[chapter] as Record<string, unknown>;
+  const nodeNames =
+    cluster.mode === "vagrant"
+      ? labNodeNames(cluster.workers)
+      : cluster.mode === "kubeconfig"
+        ? cluster.nodes
+        : undefined;
+  if (chapter === "ch3") {
+    problems.push(
+      ...resolveCh3(
+        settings as ChapterSettings<"ch3">,
+        cluster.mode,
+        nodeNames,
+        data.network.prefix,
+        cluster.workers,
+      ),
+    );
+  }
   if (problems.length > 0) throw new ConfigError(stack, problems, setHint(stack));
 
   return {
@@ -455,8 +577,79 @@ export function parseLabConfig(
     cluster: { ...cluster, renderDir: cluster.renderDir ?? `rendered/${stack}`, master, worker },
     network: data.network,
     versions: data.versions,
-    settings: data[chapter] as ChapterSettings<typeof chapter>,
+    settings: settings as ChapterSettings<typeof chapter>,
+    nodeNames,
   };
+}
+
+/** `m-k8s`, `w1-k8s`, ... for a worker count. */
+function labNodeNames(workers: number): string[] {
+  return [CLUSTER.master, ...Array.from({ length: workers }, (_, i) => CLUSTER.workerName(i + 1))];
+}
+
+/** LoadBalancer Services each chapter 3 section creates (the pool must hold them all). */
+const CH3_LOAD_BALANCERS: Partial<Record<Ch3Section, number>> = {
+  "3.3.4": 2,
+  "3.3.5": 1,
+  "3.4.2": 1,
+  "3.4.3": 1,
+  "3.4.4": 1,
+};
+
+/**
+ * Fills in chapter 3's default sections and checks what spans several settings: nodes that exist,
+ * a pool large enough and clear of the VMs' addresses, an NFS server where one is needed.
+ */
+function resolveCh3(
+  s: ChapterSettings<"ch3">,
+  mode: ClusterMode,
+  nodeNames: readonly string[] | undefined,
+  prefix: string,
+  workers: number,
+): string[] {
+  const problems: string[] = [];
+  const nfsServer =
+    s.nfsServer ?? (mode === "kubeconfig" ? undefined : `${prefix}.${CLUSTER.masterHost}`);
+  const needsNfs = (x: Ch3Section) => x === "3.4.3" || x === "3.4.4";
+  if (s.sections === undefined) {
+    // Without an NFS server a kubeconfig cluster builds everything but the storage sections.
+    s.sections = CH3_SECTIONS.filter((x) => nfsServer !== undefined || !needsNfs(x));
+  } else if (nfsServer === undefined && s.sections.some(needsNfs)) {
+    problems.push(
+      `${key(["ch3", "nfsServer"])}: sections 3.4.3 and 3.4.4 need an NFS server on a kubeconfig cluster; set its address, or leave those sections out of lab:ch3.sections`,
+    );
+  }
+  s.nfsServer = nfsServer;
+  if (s.sections.includes("3.4.4") && !s.sections.includes("3.4.3")) {
+    problems.push(`${key(["ch3", "sections"])}: 3.4.4 mounts nfs-pvc from 3.4.3; add 3.4.3`);
+  }
+  for (const field of ["cordon", "drain"] as const) {
+    const unknown = s[field].filter((n) => nodeNames && !nodeNames.includes(n));
+    if (unknown.length > 0) {
+      problems.push(
+        `${key(["ch3", field])}: ${unknown.join(", ")} not in the cluster; nodes: ${nodeNames?.join(", ")}`,
+      );
+    }
+  }
+  const [first, last] = s.lbRange.split("-").map(Number);
+  const size = last - first + 1;
+  const needed = s.sections.reduce((n, x) => n + (CH3_LOAD_BALANCERS[x] ?? 0), 0);
+  if (needed > size) {
+    problems.push(
+      `${key(["ch3", "lbRange"])}: ${s.lbRange} holds ${size} addresses, but the chosen sections have ${needed} LoadBalancer Services; widen it (e.g. 11-19) or choose fewer lab:ch3.sections`,
+    );
+  }
+  const taken = [
+    CLUSTER.masterHost,
+    ...Array.from({ length: workers }, (_, i) => CLUSTER.workerHost(i + 1)),
+  ];
+  const clash = mode === "vagrant" ? taken.filter((h) => h >= first && h <= last) : [];
+  if (clash.length > 0) {
+    problems.push(
+      `${key(["ch3", "lbRange"])}: ${s.lbRange} includes the VMs' addresses .${clash.join(", .")}`,
+    );
+  }
+  return problems;
 }
 
 function setHint(stack: string): string {

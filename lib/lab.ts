@@ -2,6 +2,7 @@
  * The program: read the configuration, connect the cluster, build the chapter, return its outputs.
  */
 import { buildCh2 } from "../stacks/ch2";
+import { buildCh3 } from "../stacks/ch3";
 import { buildPractice } from "../stacks/practice";
 import { connectCluster } from "./cluster";
 import { type LabConfig, readLabConfig } from "./config";
@@ -21,6 +22,11 @@ function buildChapter(config: LabConfig, host: HostFacts): Record<string, unknow
   switch (config.chapter) {
     case "ch2":
       return buildCh2(config as LabConfig<"ch2">, host);
+    case "ch3": {
+      const cluster = connectCluster(config, host);
+      const outputs = buildCh3(config as LabConfig<"ch3">, cluster);
+      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
+    }
     case "practice": {
       const cluster = connectCluster(config, host);
       const outputs = buildPractice((config as LabConfig<"practice">).settings, cluster);

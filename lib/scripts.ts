@@ -272,3 +272,56 @@ sed -i "/^$begin$/,/^$end$/d" /etc/hosts
 printf '%s\\n%s\\n%s\\n' "$begin" "$entries" "$end" >> /etc/hosts
 `;
 }
+
+// ---- NFS (book 3.4.3, 5.3.1 nfs-exporter.sh) ---------------------------------------------------
+
+/** The NFS server on the master; the book assumed nfs-utils in its box and ran `systemctl enable --now nfs`. */
+export function nfsServerInstall(): string {
+  return `${header("The NFS server on the master (book 3.4.3).", [])}apt-get update -q
+apt-get install -y -q nfs-kernel-server
+systemctl enable --now nfs-server
+`;
+}
+
+/** What one exported folder needs. */
+export interface NfsExportParams {
+  readonly path: string;
+  /** Who may mount it, e.g. `192.168.56.0/24`. */
+  readonly network: string;
+  readonly options: string;
+  /** `uid:gid` owning the folder (the book's `chown 1000:1000` for Jenkins and Prometheus). */
+  readonly owner?: string;
+}
+
+/** The file in /etc/exports.d that holds one export; one file per folder keeps each idempotent. */
+export function exportsFile(path: string): string {
+  return `/etc/exports.d/k8sinfra-lab${path.replace(/[^A-Za-z0-9]+/g, "-")}.exports`;
+}
+
+/**
+ * One exported folder (the book's `/etc/exports` line, or `nfs-exporter.sh <dir>`): safe to run again,
+ * unlike the book's preconfig scripts, which stop when the folder exists.
+ */
+export function nfsExport(p: NfsExportParams): string {
+  return `${header(`Export ${p.path} over NFS (book 3.4.3).`, [])}path=${shq(p.path)}
+line=${shq(`${p.path} ${p.network}(${p.options})`)}
+mkdir -p "$path"
+${p.owner ? `chown ${shq(p.owner)} "$path"\n` : ""}install -d /etc/exports.d
+printf '%s\\n' "$line" > ${shq(exportsFile(p.path))}
+exportfs -ra
+`;
+}
+
+/** Undoes one export; the folder and its files stay, as data the reader may want. */
+export function nfsUnexport(path: string): string {
+  return `${header("Stop exporting a folder over NFS.", [])}rm -f ${shq(exportsFile(path))}
+exportfs -ra
+`;
+}
+
+/** What every node needs to mount NFS volumes (kubelet mounts them on the node). */
+export function nfsClientInstall(): string {
+  return `${header("NFS client tools, so that kubelet can mount NFS volumes.", [])}apt-get update -q
+apt-get install -y -q nfs-common
+`;
+}

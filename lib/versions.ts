@@ -21,4 +21,21 @@ export const VERSIONS = {
   kubernetesPackageRevision: "1.1",
   /** Replaces the book's Calico 3.9 manifest; its `calico.yaml` with the book's pod CIDR. */
   calico: "3.31.2",
+  /**
+   * Charts from their official repositories, in place of the book's copied manifests (MetalLB 0.8
+   * with a ConfigMap, ingress-nginx 0.30 `mandatory.yaml`, metrics-server 0.3.6).
+   */
+  charts: {
+    metallb: { chart: "metallb", version: "0.15.3", repo: "https://metallb.github.io/metallb" },
+    ingressNginx: {
+      chart: "ingress-nginx",
+      version: "4.14.1",
+      repo: "https://kubernetes.github.io/ingress-nginx",
+    },
+    metricsServer: {
+      chart: "metrics-server",
+      version: "3.13.0",
+      repo: "https://kubernetes-sigs.github.io/metrics-server/",
+    },
+  },
 } as const;

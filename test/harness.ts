@@ -26,16 +26,28 @@ export function inputsOf(r: CapturedResource): any {
   return reveal(r.inputs);
 }
 
-/** URNs of resources whose inputs, parent, dependencies or provider differ between two plans. */
-export function changed(a: StackRun, b: StackRun): string[] {
+/**
+ * URNs of resources added, removed, or whose inputs, parent, dependencies or provider differ between
+ * two plans. With `inputsOnly`, only inputs count, as for Pulumi's own diff (a new dependency alone
+ * does not update a resource).
+ */
+export function changed(
+  a: StackRun,
+  b: StackRun,
+  options: { inputsOnly?: boolean } = {},
+): string[] {
   const key = (r: CapturedResource) =>
     JSON.stringify(
-      reveal({
-        parent: r.parent,
-        dependsOn: [...r.dependsOn].sort(),
-        provider: r.provider,
-        inputs: r.inputs,
-      }),
+      reveal(
+        options.inputsOnly
+          ? r.inputs
+          : {
+              parent: r.parent,
+              dependsOn: [...r.dependsOn].sort(),
+              provider: r.provider,
+              inputs: r.inputs,
+            },
+      ),
     );
   const before = new Map(a.resources.map((r) => [r.urn, key(r)]));
   const after = new Map(b.resources.map((r) => [r.urn, key(r)]));

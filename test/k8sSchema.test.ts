@@ -52,3 +52,29 @@ describe("Kubernetes schema validation", () => {
     ]);
   });
 });
+
+describe("custom resource schemas", () => {
+  const pool = (spec: unknown) => ({
+    urn: "urn:pulumi:test::lab::kubernetes:metallb.io/v1beta1:IPAddressPool::p",
+    type: "kubernetes:metallb.io/v1beta1:IPAddressPool",
+    name: "p",
+    custom: true,
+    dependsOn: [],
+    inputs: {
+      apiVersion: "metallb.io/v1beta1",
+      kind: "IPAddressPool",
+      metadata: { name: "p", namespace: "metallb-system" },
+      spec,
+    },
+    outputs: {},
+  });
+  it("accepts a MetalLB pool of first-last addresses", () => {
+    expect(schemaProblems(pool({ addresses: ["192.168.56.11-192.168.56.13"] }))).toEqual([]);
+  });
+  it("refuses a malformed range and a misspelt field", () => {
+    expect(schemaProblems(pool({ addresses: ["192.168.56.11-13"] })).join()).toContain(
+      "/spec/addresses/0",
+    );
+    expect(schemaProblems(pool({ adresses: ["192.168.56.0/24"] })).join()).toContain("adresses");
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { type CapturedResource, reveal } from "../tools/mockRun";
+import { CUSTOM_RESOURCE_SCHEMAS } from "./crdSchemas";
 
 const load = createRequire(__filename);
 
@@ -22,10 +23,15 @@ export function modelFor(apiVersion: string, kind: string): ModelClass | undefin
   }
 }
 
-/** Kubernetes objects among captured resources (providers, components and patches excluded). */
+/**
+ * Kubernetes objects among captured resources: everything the Kubernetes provider creates except
+ * Helm charts, which are rendered by the provider (their values are checked by the tests).
+ * Patches (a NodePatch for cordon) are checked against their kind's schema too.
+ */
 export function kubernetesObjects(resources: readonly CapturedResource[]): CapturedResource[] {
   return resources.filter(
-    (r) => r.custom && r.type.startsWith("kubernetes:") && !r.type.endsWith("Patch"),
+    (r) =>
+      r.custom && r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh/"),
   );
 }
 
@@ -37,6 +43,13 @@ export function schemaProblems(r: CapturedResource): string[] {
   const obj = reveal(r.inputs) as { apiVersion?: string; kind?: string };
   const where = `${r.type} ${r.name}`;
   if (!obj.apiVersion || !obj.kind) return [`${where}: no apiVersion/kind`];
+  const custom = CUSTOM_RESOURCE_SCHEMAS[`${obj.apiVersion}/${obj.kind}`];
+  if (custom) {
+    const result = custom.safeParse(obj);
+    return result.success
+      ? []
+      : result.error.issues.map((i) => `${where}: /${i.path.join("/")} ${i.message}`);
+  }
   const Model = modelFor(obj.apiVersion, obj.kind);
   if (!Model) return [`${where}: no schema for ${obj.apiVersion} ${obj.kind}`];
   try {

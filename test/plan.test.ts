@@ -31,7 +31,9 @@ beforeAll(async () => {
     ]),
     runTool("plan", ["practice", "--config", "lab:practice.activeColor=purple"]),
     runTool("plan", [
-      "dev",
+      "practice",
+      "--config",
+      "lab:cluster.mode=render",
       "--mermaid",
       mermaidFile,
       "--secret",
@@ -134,7 +136,7 @@ describe("plan with bad configuration", () => {
 describe("plan as a tree and as a Mermaid graph", () => {
   it("the default output is a tree of the book's sections, the outputs and the time taken", () => {
     expect(tree.code).toBe(0);
-    expect(tree.stdout).toContain("Stack dev: chapter practice");
+    expect(tree.stdout).toContain("Stack practice: chapter practice");
     expect(tree.stdout).toMatch(/├─ k8sinfra:book:Section practice-replicaset {2}"replicaset을/);
     expect(tree.stdout).toMatch(/│ {2}└─ kubernetes:apps\/v1:ReplicaSet replicaset-nginx/);
     expect(tree.stdout).toMatch(/Planned offline in \d+\.\d s; nothing was changed\./);

@@ -70,8 +70,9 @@ describe("the stack files", () => {
 });
 
 describe("dev, the embedded default", () => {
-  it("needs no VM and no cluster: the provider only writes manifests to rendered/dev", async () => {
+  it("needs no VM and no cluster: the provider only writes chapter 3's manifests to rendered/dev", async () => {
     const run = await runStack({ stack: "dev" });
+    expect(run.outputs.chapter).toBe("ch3");
     const providers = run.resources.filter((r) => r.type.startsWith("pulumi:providers:"));
     expect(providers.map((p) => p.type)).toEqual(["pulumi:providers:kubernetes"]);
     expect(providers[0].inputs.renderYamlToDirectory).toBe("rendered/dev");
@@ -85,7 +86,8 @@ describe("dev, the embedded default", () => {
       "lab:practice.apiKeyId": "asa-id-value",
       "lab:practice.apiKey": "aBcD123-key-value",
     };
-    const run = await runStack({ stack: "dev", secrets });
+    // The practice chapter is the one with a Secret; rendered the same way as dev's own chapter.
+    const run = await runStack({ stack: "dev", config: { "lab:chapter": "practice" }, secrets });
     expect(inputsOf(find(run, "kubernetes:core/v1:Secret", "apikey")).stringData).toEqual({
       id: REDACTED,
       key: REDACTED,

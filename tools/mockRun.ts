@@ -40,6 +40,10 @@ export interface CapturedResource {
   readonly inputs: Record<string, unknown>;
   /** Outputs the mocks answered with (inputs plus computed properties). */
   readonly outputs: Record<string, unknown>;
+  /** Properties whose change replaces the resource rather than updating it. */
+  readonly replaceOnChanges?: readonly string[];
+  /** Whether a replacement deletes the old resource first. */
+  readonly deleteBeforeReplace?: boolean;
 }
 
 /** What a stack would build. */
@@ -242,6 +246,8 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getProvider(): string;
   getObject(): unknown;
+  getReplaceonchangesList(): string[];
+  getDeletebeforereplace(): boolean;
 }
 
 let lastRun: CapturedResource[] = [];
@@ -284,6 +290,8 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
           name: req.getName(),
           custom: req.getCustom(),
           parent: req.getParent() || undefined,
+          replaceOnChanges: req.getReplaceonchangesList(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
           dependsOn: req.getDependenciesList(),
           provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
           inputs: plain(pulumi.runtime.deserializeProperties(req.getObject() as Struct)) as Record<

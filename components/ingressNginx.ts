@@ -1,0 +1,55 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { VERSIONS } from "../lib/versions";
+
+/** Arguments of an `IngressNginx`. */
+export interface IngressNginxArgs {
+  /** Namespace of the controller (the book's `ingress-nginx`). */
+  readonly namespace: string;
+  /** Node port of HTTP (the book's 30100). */
+  readonly httpNodePort: number;
+  /** Node port of HTTPS (the book's 30101). */
+  readonly httpsNodePort: number;
+}
+
+/**
+ * The NGINX ingress controller, published on fixed node ports as the book's `ingress.yaml` Service
+ * does. From its official chart instead of the book's copy of 0.30's `mandatory.yaml`.
+ */
+export class IngressNginx extends pulumi.ComponentResource {
+  /** The IngressClass an Ingress names. */
+  public readonly className = "nginx";
+  /** Ready once the controller runs; Ingresses wait for it. */
+  public readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: IngressNginxArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("k8sinfra:k8s:IngressNginx", name, {}, opts);
+    const { chart, version, repo } = VERSIONS.charts.ingressNginx;
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: args.namespace } },
+      { parent: this },
+    );
+    const release = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        chart,
+        version,
+        repositoryOpts: { repo },
+        namespace: namespace.metadata.name,
+        values: {
+          controller: {
+            ingressClassResource: { name: this.className, default: true },
+            service: {
+              type: "NodePort",
+              nodePorts: { http: args.httpNodePort, https: args.httpsNodePort },
+            },
+          },
+        },
+      },
+      { parent: this },
+    );
+    this.ready = [release];
+    this.registerOutputs({ className: this.className });
+  }
+}

@@ -1,0 +1,93 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { VERSIONS } from "../lib/versions";
+
+/** Arguments of a `MetalLb`. */
+export interface MetalLbArgs {
+  /** Namespace of MetalLB (the book's `metallb-system`). */
+  readonly namespace: string;
+  /** Name of the address pool and its L2 advertisement (the book's `nginx-ip-range`). */
+  readonly poolName: string;
+  /** First and last address of the pool, e.g. `192.168.56.11-192.168.56.13`. */
+  readonly addresses: string;
+}
+
+/**
+ * MetalLB in layer-2 mode: the official chart, then an `IPAddressPool` and an `L2Advertisement`
+ * (the custom resources that replaced the book's `config` ConfigMap in MetalLB 0.13). The pool waits
+ * for the whole chart, so the validating webhook answers before the pool is created
+ * (metallb/metallb#1597).
+ */
+export class MetalLb extends pulumi.ComponentResource {
+  /** The pool's address range. */
+  public readonly addresses: string;
+  /** Ready once the chart, the pool and the advertisement are; LoadBalancer Services wait for it. */
+  public readonly ready: pulumi.Resource[];
+
+  constructor(name: string, args: MetalLbArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("k8sinfra:k8s:MetalLb", name, {}, opts);
+    const child = { parent: this };
+    const { chart, version, repo } = VERSIONS.charts.metallb;
+    this.addresses = args.addresses;
+
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: args.namespace,
+          // The speaker needs host networking and raw sockets.
+          labels: {
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "pod-security.kubernetes.io/audit": "privileged",
+            "pod-security.kubernetes.io/warn": "privileged",
+          },
+        },
+      },
+      child,
+    );
+    const release = new k8s.helm.v4.Chart(
+      `${name}-chart`,
+      {
+        chart,
+        version,
+        repositoryOpts: { repo },
+        namespace: namespace.metadata.name,
+        values: {
+          // A speaker on every node including m-k8s, as the book's DaemonSet (5 pods: 1 + 4).
+          speaker: {
+            tolerations: [
+              {
+                key: "node-role.kubernetes.io/control-plane",
+                operator: "Exists",
+                effect: "NoSchedule",
+              },
+            ],
+          },
+        },
+      },
+      child,
+    );
+    const pool = new k8s.apiextensions.CustomResource(
+      `${name}-pool`,
+      {
+        apiVersion: "metallb.io/v1beta1",
+        kind: "IPAddressPool",
+        metadata: { name: args.poolName, namespace: args.namespace },
+        spec: { addresses: [args.addresses] },
+      },
+      { parent: this, dependsOn: [release] },
+    );
+    const advertisement = new k8s.apiextensions.CustomResource(
+      `${name}-l2`,
+      {
+        apiVersion: "metallb.io/v1beta1",
+        kind: "L2Advertisement",
+        metadata: { name: args.poolName, namespace: args.namespace },
+        spec: { ipAddressPools: [args.poolName] },
+      },
+      { parent: this, dependsOn: [release] },
+    );
+    this.ready = [release, pool, advertisement];
+    this.registerOutputs({ addresses: args.addresses });
+  }
+}
