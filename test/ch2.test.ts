@@ -140,12 +140,13 @@ describe("real tools on the generated files", () => {
     expect(vagrantValidate(dir).status).not.toBe(0);
   });
 
-  it("shellcheck finds nothing in any script of chapter 2 or of the Kubernetes cluster", async () => {
+  it("shellcheck finds nothing in any script of chapter 2, the Kubernetes cluster or chapter 3", async () => {
     const cluster = await runStack({
       stack: "practice",
       config: { "lab:cluster.mode": "vagrant" },
     });
-    const scripts = [base, cluster].flatMap((run) =>
+    const ch3 = await runStack({ stack: "ch3", config: { "lab:ch3.drain": "w3-k8s" } });
+    const scripts = [base, cluster, ch3].flatMap((run) =>
       run.resources.flatMap((r) => {
         const i = inputsOf(r);
         if (r.type === CMD && /\.sh$/.test(String(i.create))) return [[r.name, i.stdin]];
