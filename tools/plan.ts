@@ -112,15 +112,22 @@ export function planTree(run: StackRun): string {
   return [header, ...lines, "", "Outputs:", outputs, "", footer, ""].join("\n");
 }
 
-/** The dependency graph as Mermaid: components as subgraphs, arrows from a dependency to its user. */
+/**
+ * The dependency graph as Mermaid: components as subgraphs, arrows from a dependency to its user.
+ * Node names come from the resources and lines are sorted, so the same stack gives the same text.
+ */
 export function planMermaid(run: StackRun): string {
-  const id = new Map(run.resources.map((r, i) => [r.urn, `r${i}`]));
   const short = (t: string) => t.split(":").pop() ?? t;
+  const id = new Map(
+    run.resources.map((r) => [r.urn, `${short(r.type)}_${r.name}`.replace(/[^A-Za-z0-9_]/g, "_")]),
+  );
+  const order = (a: CapturedResource, b: CapturedResource) =>
+    (id.get(a.urn) ?? "").localeCompare(id.get(b.urn) ?? "");
   const children = new Map<string | undefined, CapturedResource[]>();
   for (const r of run.resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
   const lines = ["graph LR"];
   const emit = (parent: string | undefined, indent: string) => {
-    for (const r of children.get(parent) ?? []) {
+    for (const r of [...(children.get(parent) ?? [])].sort(order)) {
       const text = `${short(r.type)}<br/>${r.name}`.replace(/"/g, "'");
       if (!r.custom) {
         lines.push(`${indent}subgraph ${id.get(r.urn)}["${text}"]`);
@@ -132,12 +139,10 @@ export function planMermaid(run: StackRun): string {
     }
   };
   emit(undefined, "  ");
-  for (const r of run.resources) {
-    for (const d of r.dependsOn) {
-      if (id.has(d)) lines.push(`  ${id.get(d)} --> ${id.get(r.urn)}`);
-    }
-  }
-  return `${lines.join("\n")}\n`;
+  const edges = run.resources.flatMap((r) =>
+    r.dependsOn.filter((d) => id.has(d)).map((d) => `  ${id.get(d)} --> ${id.get(r.urn)}`),
+  );
+  return `${[...lines, ...[...new Set(edges)].sort()].join("\n")}\n`;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
