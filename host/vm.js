@@ -6,6 +6,7 @@
  * known failures into a message that says how to fix them.
  *
  *   node host/vm.js write <file>              standard input -> file (folders created)
+ *   node host/vm.js write-key <file>          the same, readable by the owner only (an SSH key)
  *   node host/vm.js remove <file>             remove the file, and its folder when empty
  *   node host/vm.js up <workdir> <vm>         standard input -> <workdir>/nodes/<vm>.rb, vagrant up <vm>
  *   node host/vm.js reload <workdir> <vm>     same file, vagrant reload <vm> --provision
@@ -63,10 +64,11 @@ function readStdin() {
   });
 }
 
-/** @param {string} file @param {string} text */
-function writeFile(file, text) {
+/** @param {string} file @param {string} text @param {number} [mode] */
+function writeFile(file, text, mode) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text);
+  fs.writeFileSync(file, text, mode === undefined ? undefined : { mode });
+  if (mode !== undefined) fs.chmodSync(file, mode);
 }
 
 /** @param {string} file */
@@ -129,6 +131,9 @@ async function main(argv) {
     case "write":
       if (!a) return fail("usage: vm.js write <file>");
       return writeFile(a, await readStdin());
+    case "write-key":
+      if (!a) return fail("usage: vm.js write-key <file>");
+      return writeFile(a, await readStdin(), 0o600);
     case "remove":
       if (!a) return fail("usage: vm.js remove <file>");
       return removeFile(a);
@@ -148,7 +153,7 @@ async function main(argv) {
       return removeFile(file);
     }
     default:
-      return fail("usage: vm.js write|remove|up|reload|destroy ...");
+      return fail("usage: vm.js write|write-key|remove|up|reload|destroy ...");
   }
 }
 

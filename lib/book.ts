@@ -226,3 +226,52 @@ export const CH3 = {
     mountPath: "/audit",
   },
 } as const;
+
+/** Chapter 4 (catalog-book section 4): Docker on the master, four images, the private registry. */
+export const CH4 = {
+  /** 4.2: `docker run` of nginx three ways. */
+  containers: {
+    image: IMAGES.nginx,
+    exposed: { name: "nginx-exposed", hostPort: 8080 },
+    bindMounts: { name: "nginx-bind-mounts", hostPort: 8081, hostPath: "/root/html" },
+    volume: { name: "nginx-volume", hostPort: 8082, volume: "nginx-volume" },
+    htmlRoot: "/usr/share/nginx/html",
+  },
+  /** 4.3.1-4.3.4: image tags, Dockerfile styles and the host ports the book runs them on. */
+  images: [
+    { tag: "basic-img", style: "basic", port: 60431, container: "basic-run" },
+    { tag: "optimal-img", style: "optimal", port: 60432, container: "optimal-run" },
+    { tag: "nohost-img", style: "nohost", port: 60433, container: "nohost-run" },
+    { tag: "multistage-img", style: "multistage", port: 60434, container: "multistage-run" },
+  ],
+  /** The jar the book's Maven build names (`finalName` app-in-host). */
+  jar: "target/app-in-host.jar",
+  /** 4.4.2 `create-registry.sh`. */
+  registry: {
+    container: "registry",
+    image: "registry:2",
+    port: 8443,
+    containerPort: 443,
+    dataDir: "/registry-image",
+    certDir: "/etc/docker/certs",
+    certMount: "/docker-in-certs",
+    /** `tls.csr`: C=KR, ST=SEOUL, L=SEOUL, O=gilbut, OU=Book_k8sInfra, CN=<master>; SAN DNS m-k8s. */
+    subject: {
+      country: "KR",
+      province: "SEOUL",
+      locality: "SEOUL",
+      organization: "gilbut",
+      organizationalUnit: "Book_k8sInfra",
+    },
+    rsaBits: 4096,
+    days: 365,
+    pushed: "multistage-img",
+  },
+  /** 4.4.1 and 4.4.3: the deployments of the registry lab. */
+  deployments: {
+    failure1: { name: "failure1" },
+    failure2: { name: "failure2" },
+    success1: { name: "success1", replicas: 3, node: "w3-k8s" },
+    success2: { name: "success2", replicas: 3 },
+  },
+} as const;

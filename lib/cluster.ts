@@ -44,6 +44,10 @@ export interface LabCluster {
   readonly lab?: {
     readonly nodes: readonly LabNode[];
     connection(node: LabNode): command.types.input.remote.ConnectionArgs;
+    /** The stack's SSH private key (OpenSSH form, secret) that logs in as root on every node. */
+    readonly sshPrivateKey: pulumi.Output<string>;
+    /** The stack's Vagrant work folder, relative to the project. */
+    readonly workDir: string;
     /** The nodes are ready for commands once these are. */
     readonly ready: readonly pulumi.Resource[];
   };
@@ -105,7 +109,13 @@ function labCluster(config: LabConfig, host: HostFacts): LabCluster {
   return {
     mode: "vagrant",
     provider,
-    lab: { nodes, connection: kubernetes.connection, ready: kubernetes.ready },
+    lab: {
+      nodes,
+      connection: kubernetes.connection,
+      ready: kubernetes.ready,
+      sshPrivateKey: sshKey.privateKeyOpenssh,
+      workDir: vms.workDir,
+    },
     kubectl: (name, args, opts) =>
       new command.remote.Command(
         name,

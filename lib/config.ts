@@ -282,6 +282,13 @@ const chapterSpecs = {
     /** Exported folder of 3.4.3. */
     nfsPath: absolutePath.default(CH3.nfs.exportRoot),
   },
+  ch4: {
+    /**
+     * 4.4.1's failure labs: `failure1` (ErrImagePull), `failure2` (ErrImageNeverPull) and `success1`
+     * (the image on w3-k8s only). Off by default; when on, `pulumi up` does not wait for them.
+     */
+    failureLabs: flag.default(false),
+  },
   practice: {
     /** `replicaset-nginx` replicas: 3 in `replicaset-nginx.yaml`, 4 in `replicaset-nginx-4pods.yaml`. */
     replicaSetReplicas: wholeNumber(0, 20).default(PRACTICE.replicaSet.replicas),
@@ -309,12 +316,13 @@ export type ChapterName = keyof typeof chapterSpecs;
 export const CHAPTERS = Object.keys(chapterSpecs) as ChapterName[];
 
 /**
- * What a chapter runs on: `vms` builds the VMs only (chapter 2), `kubernetes` needs a cluster in any
- * of the cluster modes.
+ * What a chapter runs on: `vms` builds the VMs only (chapter 2), `lab` needs the lab cluster itself
+ * (Docker and the registry on its master), `kubernetes` needs a cluster in any of the cluster modes.
  */
-export const CHAPTER_KIND: Readonly<Record<ChapterName, "vms" | "kubernetes">> = {
+export const CHAPTER_KIND: Readonly<Record<ChapterName, "vms" | "lab" | "kubernetes">> = {
   ch2: "vms",
   ch3: "kubernetes",
+  ch4: "lab",
   practice: "kubernetes",
 };
 
@@ -539,13 +547,14 @@ export function parseLabConfig(
     cpus: workerCpus ?? sizes.worker.cpus,
     memory: workerMemory ?? sizes.worker.memory,
   };
-  if (kind === "vms" && cluster.mode !== "vagrant") {
+  if (kind !== "kubernetes" && cluster.mode !== "vagrant") {
     const got = shown(tree, ["cluster", "mode"]);
+    const why = kind === "vms" ? "builds the VMs themselves" : "builds on the lab cluster's master";
     problems.push(
-      `${key(["cluster", "mode"])}: chapter ${chapter} builds the VMs themselves, so it needs vagrant (got ${got})`,
+      `${key(["cluster", "mode"])}: chapter ${chapter} ${why}, so it needs vagrant (got ${got})`,
     );
   }
-  if (kind === "kubernetes" && cluster.mode === "vagrant" && master.cpus < 2) {
+  if (kind !== "vms" && cluster.mode === "vagrant" && master.cpus < 2) {
     // kubeadm's preflight refuses a control plane with fewer than two CPUs.
     problems.push(
       `${key(["cluster", "masterCpus"])}: kubeadm needs at least 2 on the control plane (got ${master.cpus})`,

@@ -325,3 +325,138 @@ export function nfsClientInstall(): string {
 apt-get install -y -q nfs-common
 `;
 }
+
+// ---- Docker and the private registry (book 4.2-4.4) -----------------------------------------------
+
+/**
+ * Docker on the master (the book's 4.3.4 cluster has docker-ce on every node). It shares containerd
+ * with kubelet; the `vagrant` user may use it too, as `vagrant ssh m-k8s` readers expect.
+ */
+export function dockerInstall(): string {
+  return `${header("Docker on the master (book 4.2, 4.3.4 install_pkg.sh).", [
+    "Docker's apt repository was added by install_pkg.sh.",
+  ])}apt-get update -q
+apt-get install -y -q docker-ce docker-ce-cli docker-buildx-plugin
+systemctl enable --now docker
+usermod -aG docker vagrant
+`;
+}
+
+/** Writes standard input to a file on the node, creating its folder; for pages and small files. */
+export function writeFile(path: string, mode = "0644"): string {
+  return `${header(`Write ${path}.`, ["Standard input: the file's content."])}target=${shq(path)}
+install -d "$(dirname "$target")"
+cat > "$target"
+chmod ${mode} "$target"
+`;
+}
+
+/**
+ * `create-registry.sh` steps 1, 2 and 4: the certificate and key into /etc/docker/certs, for the
+ * registry container to mount read-only. Standard input: the certificate, then the key (PEM).
+ */
+export function registryCertificate(certDir: string, dataDir: string): string {
+  return `${header(
+    "create-registry.sh (book 4.4.2): the registry's certificate, key and data folder.",
+    ["Standard input: the certificate, then the key (PEM)."],
+  )}cert_dir=${shq(certDir)}
+data_dir=${shq(dataDir)}
+bundle=$(cat)
+install -d "$data_dir"
+install -d -m 0755 "$cert_dir"
+printf '%s\\n' "$bundle" | sed -n '/BEGIN CERTIFICATE/,/END CERTIFICATE/p' > "$cert_dir/tls.crt"
+(umask 077 && printf '%s\\n' "$bundle" | sed -n '/BEGIN .*PRIVATE KEY/,/END .*PRIVATE KEY/p' > "$cert_dir/tls.key")
+`;
+}
+
+/** What trusting the registry on one node needs. */
+export interface TrustParams {
+  /** `<address>:<port>` of the registry. */
+  readonly registry: string;
+  /** Also make Docker trust it (on the node that runs Docker). */
+  readonly docker: boolean;
+}
+
+/**
+ * The book copied tls.crt to /etc/docker/certs.d/<registry>/ on every node with sshpass. kubelet
+ * pulls through containerd now, so containerd gets the certificate too (certs.d with hosts.toml).
+ * Standard input: the certificate (PEM).
+ */
+export function trustRegistry(p: TrustParams): string {
+  const docker = p.docker
+    ? `install -d "/etc/docker/certs.d/$registry"
+printf '%s\\n' "$cert" > "/etc/docker/certs.d/$registry/ca.crt"
+`
+    : "";
+  return `${header("Trust the lab registry's certificate (book 4.4.2).", [
+    "Standard input: the registry's certificate (PEM).",
+  ])}registry=${shq(p.registry)}
+cert=$(cat)
+
+dir="/etc/containerd/certs.d/$registry"
+install -d "$dir"
+printf '%s\\n' "$cert" > "$dir/ca.crt"
+cat > "$dir/hosts.toml" <<HOSTS
+server = "https://$registry"
+
+[host."https://$registry"]
+  capabilities = ["pull", "resolve", "push"]
+  ca = "$dir/ca.crt"
+HOSTS
+# containerd reads certs.d only when its config names the folder.
+if grep -Eq "config_path = (''|\\"\\")" /etc/containerd/config.toml; then
+  sed -i -E "s#config_path = (''|\\"\\")#config_path = '/etc/containerd/certs.d'#" /etc/containerd/config.toml
+  systemctl restart containerd
+fi
+${docker}`;
+}
+
+/** Undoes `trustRegistry` on one node. */
+export function untrustRegistry(registry: string): string {
+  return `${header("Forget the lab registry's certificate.", [])}registry=${shq(registry)}
+rm -rf "/etc/containerd/certs.d/$registry" "/etc/docker/certs.d/$registry"
+`;
+}
+
+/** `build-in-host.sh` of 4.3.2 on the master: a JDK there, then the jar, as the book's `./mvnw clean package`. */
+export function buildInHost(sourceDir: string): string {
+  return `${header("Build the echo-ip jar on the master (book 4.3.1/4.3.2).", [
+    "The book installed java-1.8.0-openjdk-devel and ran ./mvnw clean package.",
+  ])}src=${shq(sourceDir)}
+command -v javac >/dev/null || { apt-get update -q && apt-get install -y -q openjdk-21-jdk-headless; }
+"$src/build-in-host.sh"
+`;
+}
+
+/** `docker build -t <tag> -f <Dockerfile> .` in the copied source folder. */
+export function dockerBuild(sourceDir: string, tag: string, dockerfile: string): string {
+  return `${header(`docker build -t ${tag} (book 4.3).`, [])}cd ${shq(sourceDir)}
+docker build -t ${shq(tag)} -f ${shq(dockerfile)} .
+`;
+}
+
+/** `docker rmi` of a built image, on destroy. */
+export function dockerRemoveImage(tag: string): string {
+  return `${header(`docker rmi ${tag}.`, [])}docker rmi -f ${shq(tag)} || true
+`;
+}
+
+/** 4.4.2: `docker tag` and `docker push` to the lab registry. */
+export function dockerPush(tag: string, target: string): string {
+  return `${header(`docker tag ${tag} ${target}; docker push (book 4.4.2).`, [])}docker tag ${shq(tag)} ${shq(target)}
+docker push ${shq(target)}
+`;
+}
+
+/**
+ * 4.4.1 success1: the image on one worker only. The book ran `docker build` on w3-k8s; containerd
+ * nodes have no Docker, so the node pulls it from the lab registry under the bare name kubelet asks
+ * for (`multistage-img` is `docker.io/library/multistage-img:latest`).
+ */
+export function imageOnNode(source: string, localName: string): string {
+  return `${header("Put an image into this node's containerd only (book 4.4.1 success1).", [])}source=${shq(source)}
+local_name=${shq(localName)}
+ctr -n k8s.io images pull --hosts-dir /etc/containerd/certs.d "$source"
+ctr -n k8s.io images tag --force "$source" "$local_name"
+`;
+}

@@ -3,7 +3,7 @@
  * recorded commands of its resources with the real `host/vm.js` and a stand-in `vagrant` that only
  * records its arguments. Then real tools (vagrant validate, shellcheck) can check the result.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -29,35 +29,42 @@ export function runCommand(
   dir: string,
   r: CapturedResource,
   which: "create" | "update" | "delete",
-) {
+): Promise<string> {
   const inputs = reveal(r.inputs) as Record<string, string | undefined>;
   const cmd = inputs[which];
-  if (!cmd) throw new Error(`${r.name} has no ${which} command`);
-  const result = spawnSync("/bin/sh", ["-c", cmd], {
-    cwd: dir,
-    input: inputs.stdin ?? "",
-    encoding: "utf8",
-    env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH}` },
+  if (!cmd) return Promise.reject(new Error(`${r.name} has no ${which} command`));
+  return new Promise((resolve, reject) => {
+    const child = spawn("/bin/sh", ["-c", cmd], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH}` },
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve(stderr) : reject(new Error(`${r.name} ${which} failed: ${stderr}`)),
+    );
+    child.stdin.end(inputs.stdin ?? "");
   });
-  if (result.status !== 0) throw new Error(`${r.name} ${which} failed: ${result.stderr}`);
-  return result;
 }
 
-/** Runs every local command's `create` in dependency order; returns the stack's work folder. */
-export function materialize(run: StackRun, dir = scratchProject()): string {
+/**
+ * Runs every local command's `create` in dependency order, as `pulumi up` does (independent ones at
+ * once); returns the stack's work folder.
+ */
+export async function materialize(run: StackRun, dir = scratchProject()): Promise<string> {
   const local = run.resources.filter((r) => r.type === "command:local:Command");
+  const urns = new Set(local.map((r) => r.urn));
   const done = new Set<string>();
   while (done.size < local.length) {
     const ready = local.filter(
-      (r) =>
-        !done.has(r.urn) &&
-        r.dependsOn.every((d) => done.has(d) || !local.some((l) => l.urn === d)),
+      (r) => !done.has(r.urn) && r.dependsOn.every((d) => done.has(d) || !urns.has(d)),
     );
     if (ready.length === 0) throw new Error("dependency cycle among local commands");
-    for (const r of ready) {
-      runCommand(dir, r, "create");
-      done.add(r.urn);
-    }
+    await Promise.all(ready.map((r) => runCommand(dir, r, "create")));
+    for (const r of ready) done.add(r.urn);
   }
   return path.join(dir, ".lab", run.stack);
 }
@@ -69,10 +76,20 @@ export function vagrantCalls(dir: string): string[] {
 }
 
 /** `vagrant validate` of a work folder (provider options are skipped: no VirtualBox here). */
-export function vagrantValidate(workDir: string) {
-  return spawnSync("vagrant", ["validate", "--ignore-provider"], {
-    cwd: workDir,
-    encoding: "utf8",
+export function vagrantValidate(
+  workDir: string,
+): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("vagrant", ["validate", "--ignore-provider"], { cwd: workDir });
+    let output = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, output }));
   });
 }
 

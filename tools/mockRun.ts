@@ -11,9 +11,9 @@ import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { type HostFacts, plannedHost } from "../lib/host";
 import { sdkInternals } from "../lib/sdk";
+import { PROJECT_DIR } from "./stackFiles";
 
-/** The project folder (where `Pulumi.yaml` lives). */
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+export { PROJECT_DIR, stackFiles } from "./stackFiles";
 
 /** A value the program marked secret; prints as `[secret]`, `value` holds the content for tests. */
 export class Secret {
@@ -72,15 +72,6 @@ export interface RunOptions {
 export function projectName(): string {
   const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
   return String(project.name);
-}
-
-/** Stacks that have a `Pulumi.<stack>.yaml` in the project. */
-export function stackFiles(): string[] {
-  return fs
-    .readdirSync(PROJECT_DIR)
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
 }
 
 /**
@@ -169,7 +160,8 @@ function mockKey(args: pulumi.runtime.MockResourceArgs) {
   if (!key) {
     const pair =
       algorithm === "RSA"
-        ? generateKeyPairSync("rsa", { modulusLength: Number(args.inputs.rsaBits ?? 2048) })
+        ? // Real keys, but small: the tests check the requested size in the inputs, not here.
+          generateKeyPairSync("rsa", { modulusLength: 1024 })
         : algorithm === "ECDSA"
           ? generateKeyPairSync("ec", { namedCurve: "P-256" })
           : generateKeyPairSync("ed25519");

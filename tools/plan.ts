@@ -10,8 +10,8 @@
  * Exit status: 0 on success, 2 for bad arguments or configuration (message on stderr), 1 otherwise.
  */
 import * as fs from "node:fs";
-import * as pulumi from "@pulumi/pulumi";
-import { type CapturedResource, runStack, type StackRun, stackFiles } from "./mockRun";
+import type { CapturedResource, StackRun } from "./mockRun";
+import { stackFiles } from "./stackFiles";
 
 const USAGE =
   "usage: npm run --silent plan -- <stack> [--json] [--mermaid FILE] [--config key=value]... [--secret key=value]...";
@@ -156,6 +156,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
+  // Loaded only now: the Pulumi SDK takes a second to load, and usage errors need none of it.
+  const pulumi = await import("@pulumi/pulumi");
+  const { runStack } = await import("./mockRun.js");
   let run: StackRun;
   try {
     run = await runStack({ stack: args.stack, config: args.config, secrets: args.secrets });
