@@ -6,7 +6,6 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { BookSection } from "../components/bookSection";
 import {
   ExposedDeployment,
   exposeService,
@@ -21,6 +20,7 @@ import { CH3, CLUSTER } from "../lib/book";
 import type { LabCluster } from "../lib/cluster";
 import { CH3_SCALABLE, type Ch3Section, type ChapterSettings, type LabConfig } from "../lib/config";
 import { bookMeta, CHANGE_CAUSE } from "../lib/k8s";
+import { bookSections } from "./common";
 
 type Settings = ChapterSettings<"ch3">;
 
@@ -492,7 +492,6 @@ export function buildCh3(config: LabConfig<"ch3">, cluster: LabCluster) {
   // The configuration fills in the default sections (see resolveCh3).
   const built = s.sections ?? [];
   const chosen = new Set<Ch3Section>(built);
-  const sections = new Map<string, BookSection>();
   const lab = cluster.lab;
   const firstWorker = lab?.nodes.find((n) => n.role === "worker") ?? lab?.nodes[0];
   const ch: Chapter = {
@@ -501,18 +500,7 @@ export function buildCh3(config: LabConfig<"ch3">, cluster: LabCluster) {
     cluster,
     awaitLb: config.cluster.awaitLoadBalancer ?? cluster.mode === "vagrant",
     nodeAddress: firstWorker?.ip ?? "<node address>",
-    section(id, title) {
-      let section = sections.get(id);
-      if (!section) {
-        section = new BookSection(
-          `ch3-${id}`,
-          { title, source: `book ${id}` },
-          { providers: [cluster.provider] },
-        );
-        sections.set(id, section);
-      }
-      return { parent: section };
-    },
+    section: bookSections("ch3", cluster),
     replicas: (name) => s.replicas[name] ?? CH3_SCALABLE[name],
   };
   const on = (id: Ch3Section) => chosen.has(id);

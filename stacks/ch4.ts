@@ -9,19 +9,17 @@ import * as path from "node:path";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
-import { BookSection } from "../components/bookSection";
-import { DockerHost } from "../components/dockerHost";
+import type { DockerHost } from "../components/dockerHost";
 import { ExposedDeployment } from "../components/exposedDeployment";
 import { ImageBuilds } from "../components/imageBuilds";
-import { PrivateRegistry } from "../components/privateRegistry";
+import type { PrivateRegistry } from "../components/privateRegistry";
 import { CH4 } from "../lib/book";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { SKIP_AWAIT } from "../lib/k8s";
 import * as scripts from "../lib/scripts";
 import type { LabNode } from "../lib/vagrant";
-
-type Lab = NonNullable<LabCluster["lab"]>;
+import { bookSections, dockerOnMaster, type Lab, labRegistry } from "./common";
 
 /** The app of 4.3, written for this project, and the folder it is copied to on m-k8s. */
 const APP = { source: "apps/echo-ip", remoteDir: "/root/echo-ip" };
@@ -147,30 +145,7 @@ function images(ch: Chapter) {
 function registry(ch: Chapter, built: ImageBuilds) {
   const r = CH4.registry;
   const opts = ch.section("4.4.2", "레지스트리 구성하기");
-  const reg = new PrivateRegistry(
-    "registry",
-    {
-      host: {
-        name: ch.master.name,
-        address: ch.master.ip,
-        connection: ch.lab.connection(ch.master),
-      },
-      nodes: Object.fromEntries(ch.lab.nodes.map((n) => [n.name, ch.lab.connection(n)])),
-      docker: ch.docker.provider,
-      port: r.port,
-      containerPort: r.containerPort,
-      image: r.image,
-      containerName: r.container,
-      dataDir: r.dataDir,
-      certDir: r.certDir,
-      certMount: r.certMount,
-      subject: r.subject,
-      rsaBits: r.rsaBits,
-      days: r.days,
-      dependsOn: ch.docker.ready,
-    },
-    opts,
-  );
+  const reg = labRegistry(ch.lab, ch.docker, opts);
   const target = `${reg.endpoint}/${r.pushed}`;
   const push = new command.remote.Command(
     "push-multistage-img",
@@ -258,30 +233,8 @@ export function buildCh4(config: LabConfig<"ch4">, cluster: LabCluster) {
   // The configuration makes sure chapter 4 runs on the lab cluster.
   const lab = cluster.lab as Lab;
   const [master] = lab.nodes;
-  const sections = new Map<string, BookSection>();
-  const section = (id: string, title: string) => {
-    let s = sections.get(id);
-    if (!s) {
-      s = new BookSection(
-        `ch4-${id}`,
-        { title, source: `book ${id}` },
-        { providers: [cluster.provider] },
-      );
-      sections.set(id, s);
-    }
-    return { parent: s };
-  };
-  const host = new DockerHost(
-    "m-k8s",
-    {
-      connection: lab.connection(master),
-      address: master.ip,
-      sshPrivateKey: lab.sshPrivateKey,
-      workDir: lab.workDir,
-      dependsOn: lab.ready,
-    },
-    section("4.2", "도커로 컨테이너 다루기"),
-  );
+  const section = bookSections("ch4", cluster);
+  const host = dockerOnMaster(lab, section("4.2", "도커로 컨테이너 다루기"));
   const ch: Chapter = { config, cluster, lab, master, docker: host, section };
 
   const dockerContainers = containers(ch);
