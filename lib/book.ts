@@ -275,3 +275,71 @@ export const CH4 = {
     success2: { name: "success2", replicas: 3 },
   },
 } as const;
+
+/** Chapter 5 (catalog-book section 5): MetalLB two ways, Jenkins on NFS, the jobs of 5.4 and 5.5. */
+export const CH5 = {
+  metallb: {
+    namespace: "metallb-system",
+    /** The book's pool name in `metallb-l2config.yaml` and the `edu/metallb` chart. */
+    poolName: "metallb-ip-range",
+    /** 5.2.2 Kustomize: 192.168.1.11-192.168.1.19. */
+    kustomizeRange: "11-19",
+    /** 5.2.3 Helm: `configmap.ipRange=192.168.1.11-192.168.1.29`. */
+    helmRange: "11-29",
+  },
+  jenkins: {
+    /** `helm install jenkins ...` in namespace default. */
+    release: "jenkins",
+    /** `nfs-exporter.sh jenkins` and `chown 1000:1000`. */
+    nfsDir: "/nfs_shared/jenkins",
+    owner: "1000:1000",
+    /** `jenkins-volume.yaml`: PV and PVC `jenkins`, 10Gi RWX Retain. */
+    volume: { name: "jenkins", size: "10Gi" },
+    uid: 1000,
+    gid: 1000,
+    /** `master.nodeSelector."kubernetes\.io/hostname"=m-k8s`. */
+    node: "m-k8s",
+    servicePort: 80,
+    /** The Jenkins Service got the first address of the pool in the book (192.168.1.11). */
+    addressHost: 11,
+    timezone: "Asia/Seoul",
+    jenkinsOpts: "--sessionTimeout=1440 --sessionEviction=86400",
+    adminUser: "admin",
+    /** The agents' ServiceAccount (`--serviceaccount=default:jenkins` in 5.3.4). */
+    serviceAccount: "jenkins",
+    agentPort: 50000,
+  },
+  jobs: {
+    freestyle: {
+      name: "fs-echo-ip",
+      deployment: "fs-echo-ip",
+      service: "fs-echo-ip-svc",
+      port: 8080,
+      targetPort: 80,
+    },
+    pipeline: {
+      name: "pl-bulk-prod",
+      deployment: "pl-bulk-prod",
+      service: "pl-bulk-prod-svc",
+      port: 8080,
+      targetPort: 80,
+    },
+    blueGreen: {
+      name: "pl-blue-green",
+      deployments: ["pl-blue", "pl-green"],
+      service: "pl-blue-green-svc",
+      app: "dashboard",
+      image: "sysnet4admin/dashboard",
+    },
+    gitops: { name: "dpy-pl-gitops", poll: "*/10 * * * *", deployment: "gitops-nginx" },
+    /** The pushed image of 5.4. */
+    image: "echo-ip",
+  },
+  repositories: {
+    echoIp: "https://github.com/iac-source/echo-ip.git",
+    blueGreen: "https://github.com/iac-source/blue-green.git",
+    /** 5.5.1 starts the reader's repository from the book's `ch5/5.5.x` files. */
+    gitops: "https://github.com/sysnet4admin/_Book_k8sInfra.git",
+    gitopsPath: "ch5/5.5.3/deployment.yaml",
+  },
+} as const;

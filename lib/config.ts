@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CH3, CLUSTER, COLORS, NETWORK, PRACTICE, type VmSize } from "./book";
+import { CH3, CH5, CLUSTER, COLORS, NETWORK, PRACTICE, type VmSize } from "./book";
 import { ConfigError } from "./errors";
 import { sdkInternals } from "./sdk";
 import { VERSIONS } from "./versions";
@@ -117,6 +117,20 @@ const hostAddress = z
 const absolutePath = z
   .string({ error: "must be an absolute path such as /nfs_shared" })
   .regex(/^\/[A-Za-z0-9._/-]*$/, "must be an absolute path such as /nfs_shared");
+
+/** A git repository URL (https). */
+const gitUrl = (example: string) =>
+  z
+    .string({ error: `must be an https git URL such as ${example}` })
+    .regex(/^https:\/\/[^\s'"\\$`{}]+$/, `must be an https git URL such as ${example}`);
+
+/** A path inside a repository. */
+const repoPath = z
+  .string({ error: "must be a path inside the repository, such as ch5/5.5.3/deployment.yaml" })
+  .regex(
+    /^[A-Za-z0-9._/-]+$/,
+    "must be a path inside the repository, such as ch5/5.5.3/deployment.yaml",
+  );
 
 /** The sections of chapter 3 a stack can build, in book order. */
 export const CH3_SECTIONS = [
@@ -289,6 +303,33 @@ const chapterSpecs = {
      */
     failureLabs: flag.default(false),
   },
+  ch5: {
+    /**
+     * Which MetalLB the stack keeps: 5.2.2's Kustomize (.11-.19), 5.2.3's Helm (.11-.29, kept in the
+     * book), or none, the step between them (the book deletes one before installing the other).
+     */
+    metallb: oneOf(["kustomize", "helm", "none"] as const).default("helm"),
+    /** Jenkins' admin password; generated when unset (the book's was `admin`). */
+    adminPassword: optionalSecret,
+    /** 5.4.1/5.4.2 source repository. */
+    echoIpRepo: gitUrl("https://github.com/iac-source/echo-ip.git").default(
+      CH5.repositories.echoIp,
+    ),
+    /** 5.4.3 source repository. */
+    blueGreenRepo: gitUrl("https://github.com/iac-source/blue-green.git").default(
+      CH5.repositories.blueGreen,
+    ),
+    /** 5.5 GitOps repository (the book has readers make their own from its ch5/5.5.x files). */
+    gitopsRepo: gitUrl("https://github.com/<you>/gitops.git").default(CH5.repositories.gitops),
+    /** What the GitOps job applies, relative to its repository. */
+    gitopsPath: repoPath.default(CH5.repositories.gitopsPath),
+    /** 5.5.2 Slack: a bot token turns on the notices. */
+    slackToken: optionalSecret,
+    /** 5.5.2 Slack workspace (team domain); needed with a token. */
+    slackTeam: text("a Slack workspace name").optional(),
+    /** 5.5.2 Slack channel. */
+    slackChannel: text("a Slack channel such as #jenkins").default("#jenkins"),
+  },
   practice: {
     /** `replicaset-nginx` replicas: 3 in `replicaset-nginx.yaml`, 4 in `replicaset-nginx-4pods.yaml`. */
     replicaSetReplicas: wholeNumber(0, 20).default(PRACTICE.replicaSet.replicas),
@@ -323,6 +364,7 @@ export const CHAPTER_KIND: Readonly<Record<ChapterName, "vms" | "lab" | "kuberne
   ch2: "vms",
   ch3: "kubernetes",
   ch4: "lab",
+  ch5: "lab",
   practice: "kubernetes",
 };
 
@@ -567,6 +609,19 @@ export function parseLabConfig(
       : cluster.mode === "kubeconfig"
         ? cluster.nodes
         : undefined;
+  if (chapter === "ch5") {
+    const ch5 = settings as ChapterSettings<"ch5">;
+    if (ch5.metallb === "kustomize" && data.network.prefix !== NETWORK.defaultPrefix) {
+      problems.push(
+        `${key(["ch5", "metallb"])}: kustomize/metallb-pool/pool.yaml holds ${NETWORK.defaultPrefix}.11-19, like the book's file holds its addresses; with lab:network.prefix ${data.network.prefix} use helm, or edit that file`,
+      );
+    }
+    if (ch5.slackToken && !ch5.slackTeam) {
+      problems.push(
+        `${key(["ch5", "slackTeam"])}: needed with lab:ch5.slackToken (the Slack workspace name)`,
+      );
+    }
+  }
   if (chapter === "ch3") {
     problems.push(
       ...resolveCh3(

@@ -4,6 +4,7 @@
 import { buildCh2 } from "../stacks/ch2";
 import { buildCh3 } from "../stacks/ch3";
 import { buildCh4 } from "../stacks/ch4";
+import { buildCh5 } from "../stacks/ch5";
 import { buildPractice } from "../stacks/practice";
 import { connectCluster } from "./cluster";
 import { type LabConfig, readLabConfig } from "./config";
@@ -31,6 +32,11 @@ function buildChapter(config: LabConfig, host: HostFacts): Record<string, unknow
     case "ch4": {
       const cluster = connectCluster(config, host);
       const outputs = buildCh4(config as LabConfig<"ch4">, cluster);
+      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
+    }
+    case "ch5": {
+      const cluster = connectCluster(config, host);
+      const outputs = buildCh5(config as LabConfig<"ch5">, cluster);
       return { cluster: cluster.description, ...cluster.outputs, ...outputs };
     }
     case "practice": {

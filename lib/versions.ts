@@ -21,6 +21,8 @@ export const VERSIONS = {
   kubernetesPackageRevision: "1.1",
   /** Replaces the book's Calico 3.9 manifest; its `calico.yaml` with the book's pod CIDR. */
   calico: "3.31.2",
+  /** MetalLB release of the Kustomize lab (its `metallb-native.yaml`), the chart's app version. */
+  metallb: "0.15.3",
   /**
    * Charts from their official repositories, in place of the book's copied manifests (MetalLB 0.8
    * with a ConfigMap, ingress-nginx 0.30 `mandatory.yaml`, metrics-server 0.3.6).
@@ -37,5 +39,7 @@ export const VERSIONS = {
       version: "3.13.0",
       repo: "https://kubernetes-sigs.github.io/metrics-server/",
     },
+    /** Replaces the book's `edu/jenkins` 2.7.1 with Jenkins 2.249.3 and ~60 pinned plugins. */
+    jenkins: { chart: "jenkins", version: "5.7.12", repo: "https://charts.jenkins.io" },
   },
 } as const;

@@ -18,11 +18,12 @@ let json: CliResult;
 let purple: CliResult;
 let tree: CliResult;
 let usage: CliResult;
+let large: CliResult;
 /** The JSON documents of ch2 and ch3, made by the same function the CLI prints with. */
 let ch2: { code: number; stdout: string };
 let ch3: { code: number; stdout: string };
 beforeAll(async () => {
-  [json, purple, tree, usage] = await Promise.all([
+  [json, purple, tree, usage, large] = await Promise.all([
     runTool("plan", [
       "practice",
       "--json",
@@ -42,6 +43,7 @@ beforeAll(async () => {
       `lab:practice.apiKey=${SECRET_KEY}`,
     ]),
     runTool("plan", []),
+    runTool("plan", ["ch5", "--json"]),
   ]);
 }, 60_000);
 
@@ -102,6 +104,14 @@ beforeAll(async () => {
   });
   ch2 = await doc("ch2");
   ch3 = await doc("ch3");
+});
+
+describe("plan of a large stack", () => {
+  it("prints the whole document through a pipe (well over 64 KiB)", () => {
+    expect(large.code).toBe(0);
+    expect(large.stdout.length).toBeGreaterThan(65536);
+    expect(JSON.parse(large.stdout).chapter).toBe("ch5");
+  });
 });
 
 describe("plan ch2 --json", () => {

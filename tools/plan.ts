@@ -171,10 +171,15 @@ async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
   if (args.mermaid) fs.writeFileSync(args.mermaid, planMermaid(run));
-  process.stdout.write(
-    args.json ? `${JSON.stringify(planDocument(run), null, 2)}\n` : planTree(run),
-  );
+  await write(args.json ? `${JSON.stringify(planDocument(run), null, 2)}\n` : planTree(run));
   return 0;
+}
+
+/** Writes to stdout and waits until it is flushed: a pipe takes large output in pieces. */
+function write(text: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    process.stdout.write(text, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 if (require.main === module) {
