@@ -48,8 +48,9 @@ export function folderHash(dir: string): string {
 }
 
 /**
- * The book's 4.3 builds on the master: the source copied there, the jar built on the host where a
- * style needs it (`build-in-host.sh`), then one `docker build` per image. Editing the source rebuilds.
+ * Image builds on the master as the book's 4.3 and KiA chapter 2 do them: the source copied there,
+ * a jar built on the host where a style needs it (`build-in-host.sh`), then one `docker build` per
+ * image. Editing the source rebuilds.
  */
 export class ImageBuilds extends pulumi.ComponentResource {
   /** The resource that builds each image, by tag. */
@@ -68,15 +69,18 @@ export class ImageBuilds extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
-    const hostBuild = new command.remote.Command(
-      `${name}-build-in-host`,
-      {
-        connection: args.connection,
-        create: scripts.buildInHost(args.remoteDir),
-        triggers: [sourceHash],
-      },
-      { parent: this, dependsOn: [copy] },
-    );
+    // Only the book's basic and optimal images copy a jar built on the host first.
+    const hostBuild = args.images.some((i) => i.needsHostBuild)
+      ? new command.remote.Command(
+          `${name}-build-in-host`,
+          {
+            connection: args.connection,
+            create: scripts.buildInHost(args.remoteDir),
+            triggers: [sourceHash],
+          },
+          { parent: this, dependsOn: [copy] },
+        )
+      : undefined;
     this.images = Object.fromEntries(
       args.images.map((image) => [
         image.tag,
@@ -88,7 +92,7 @@ export class ImageBuilds extends pulumi.ComponentResource {
             delete: scripts.dockerRemoveImage(image.tag),
             triggers: [sourceHash],
           },
-          { parent: this, dependsOn: image.needsHostBuild ? [hostBuild] : [copy] },
+          { parent: this, dependsOn: image.needsHostBuild && hostBuild ? [hostBuild] : [copy] },
         ),
       ]),
     );

@@ -343,3 +343,69 @@ export const CH5 = {
     gitopsPath: "ch5/5.5.3/deployment.yaml",
   },
 } as const;
+
+/** Chapter 6 (catalog-book section 6): Prometheus, Grafana, Alertmanager on NFS. */
+export const CH6 = {
+  /** Chapter 6 uses MetalLB from Helm with 5.2.3's pool, .11-.29. */
+  poolRange: "11-29",
+  nfs: {
+    owner: "1000:1000",
+    server: { dir: "/nfs_shared/prometheus/server", volume: "prometheus-server" },
+    alertmanager: { dir: "/nfs_shared/prometheus/alertmanager", volume: "prometheus-alertmanager" },
+    grafana: { dir: "/nfs_shared/grafana", volume: "grafana" },
+    size: "10Gi",
+  },
+  prometheus: {
+    release: "prometheus",
+    /** `server.service.loadBalancerIP="192.168.1.12"`. */
+    serverHost: 12,
+    /** `alertmanager.service.loadBalancerIP="192.168.1.14"`. */
+    alertmanagerHost: 14,
+    uid: 1000,
+    gid: 1000,
+    extraFlag: "storage.tsdb.no-lockfile",
+    /** The in-cluster address Grafana's data source uses in 6.4. */
+    url: "http://prometheus-server.default.svc.cluster.local",
+  },
+  /** 6.5.1 `values.yaml` / alerting rules: group Node, alert NodeDown. */
+  nodeDown: {
+    group: "Node",
+    alert: "NodeDown",
+    expr: 'up{job="kubernetes-nodes"} == 0',
+    for: "1m",
+  },
+  /** 6.5.1 `alert-notifier.yaml`: receiver and route. */
+  alertmanager: {
+    receiver: "slack-notifier",
+    channel: "#monitoring",
+    groupWait: "10s",
+    groupInterval: "1m",
+    repeatInterval: "5m",
+  },
+  grafana: { release: "grafana", host: 13, uid: 1000, gid: 1000, adminUser: "admin" },
+  /** 6.2.3 `nginx-status-metrics.yaml`. */
+  nginxStatus: {
+    deployment: "nginx",
+    image: "sysnet4admin/nginx-status",
+    exporter: {
+      name: "nginx-exporter",
+      image: "nginx/nginx-prometheus-exporter:0.8.0",
+      port: 9113,
+      scrapeUri: "http://localhost:80/stub_status",
+    },
+  },
+} as const;
+
+/** Kubernetes in Action chapter 2 (seed 003): kubia. */
+export const KIA = {
+  app: "kubia",
+  /** `kubectl run kubia --port=8080 --generator=run/v1` made a ReplicationController labelled run=kubia. */
+  labels: { run: "kubia" },
+  port: 8080,
+  /** `kubectl scale rc kubia --replicas=3`. */
+  replicas: 3,
+  /** `kubectl expose rc kubia --type=LoadBalancer --name kubia-http`. */
+  service: "kubia-http",
+  /** The pool kia's MetalLB gives out (the lab's usual first addresses). */
+  poolRange: "11-19",
+} as const;

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { CH3, CH5, CLUSTER, COLORS, NETWORK, PRACTICE, type VmSize } from "./book";
+import { CH3, CH5, CLUSTER, COLORS, KIA, NETWORK, PRACTICE, type VmSize } from "./book";
 import { ConfigError } from "./errors";
 import { sdkInternals } from "./sdk";
 import { VERSIONS } from "./versions";
@@ -330,6 +330,18 @@ const chapterSpecs = {
     /** 5.5.2 Slack channel. */
     slackChannel: text("a Slack channel such as #jenkins").default("#jenkins"),
   },
+  ch6: {
+    /** Grafana's admin password; generated when unset (the book's was `admin`). */
+    grafanaPassword: optionalSecret,
+    /** 6.5.1 Slack incoming webhook URL; the Slack receiver exists only when it is set. */
+    slackWebhook: optionalSecret,
+    /** 6.5.1 Slack channel (the book's `#monitoring`). */
+    slackChannel: text("a Slack channel such as #monitoring").default("#monitoring"),
+  },
+  kia: {
+    /** `kubectl scale rc kubia --replicas=3`. */
+    replicas: wholeNumber(1, 20).default(KIA.replicas),
+  },
   practice: {
     /** `replicaset-nginx` replicas: 3 in `replicaset-nginx.yaml`, 4 in `replicaset-nginx-4pods.yaml`. */
     replicaSetReplicas: wholeNumber(0, 20).default(PRACTICE.replicaSet.replicas),
@@ -365,6 +377,8 @@ export const CHAPTER_KIND: Readonly<Record<ChapterName, "vms" | "lab" | "kuberne
   ch3: "kubernetes",
   ch4: "lab",
   ch5: "lab",
+  ch6: "lab",
+  kia: "lab",
   practice: "kubernetes",
 };
 

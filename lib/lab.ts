@@ -5,6 +5,8 @@ import { buildCh2 } from "../stacks/ch2";
 import { buildCh3 } from "../stacks/ch3";
 import { buildCh4 } from "../stacks/ch4";
 import { buildCh5 } from "../stacks/ch5";
+import { buildCh6 } from "../stacks/ch6";
+import { buildKia } from "../stacks/kia";
 import { buildPractice } from "../stacks/practice";
 import { connectCluster } from "./cluster";
 import { type LabConfig, readLabConfig } from "./config";
@@ -37,6 +39,16 @@ function buildChapter(config: LabConfig, host: HostFacts): Record<string, unknow
     case "ch5": {
       const cluster = connectCluster(config, host);
       const outputs = buildCh5(config as LabConfig<"ch5">, cluster);
+      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
+    }
+    case "ch6": {
+      const cluster = connectCluster(config, host);
+      const outputs = buildCh6(config as LabConfig<"ch6">, cluster);
+      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
+    }
+    case "kia": {
+      const cluster = connectCluster(config, host);
+      const outputs = buildKia(config as LabConfig<"kia">, cluster);
       return { cluster: cluster.description, ...cluster.outputs, ...outputs };
     }
     case "practice": {

@@ -41,5 +41,17 @@ export const VERSIONS = {
     },
     /** Replaces the book's `edu/jenkins` 2.7.1 with Jenkins 2.249.3 and ~60 pinned plugins. */
     jenkins: { chart: "jenkins", version: "5.7.12", repo: "https://charts.jenkins.io" },
+    /** Replaces the book's `edu/prometheus` 11.6.0 (Prometheus 2.19). */
+    prometheus: {
+      chart: "prometheus",
+      version: "29.27.2",
+      repo: "https://prometheus-community.github.io/helm-charts",
+    },
+    /** Replaces the book's `edu/grafana` 5.3.0 (Grafana 7.0). */
+    grafana: {
+      chart: "grafana",
+      version: "12.10.1",
+      repo: "https://grafana.github.io/helm-charts",
+    },
   },
 } as const;

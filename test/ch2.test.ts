@@ -154,14 +154,17 @@ describe("real tools on the generated files", () => {
     expect((await vagrantValidate(broken)).status).not.toBe(0);
   });
 
-  it("shellcheck finds nothing in any script of chapters 2 to 4 or of the Kubernetes cluster", async () => {
+  it("shellcheck finds nothing in any script of any stack", async () => {
     const cluster = await runStack({
       stack: "practice",
       config: { "lab:cluster.mode": "vagrant" },
     });
     const ch3 = await runStack({ stack: "ch3", config: { "lab:ch3.drain": "w3-k8s" } });
     const ch4 = await runStack({ stack: "ch4", config: { "lab:ch4.failureLabs": "true" } });
-    const scripts = [base, cluster, ch3, ch4].flatMap((run) =>
+    const ch5 = await runStack({ stack: "ch5" });
+    const ch6 = await runStack({ stack: "ch6" });
+    const kia = await runStack({ stack: "kia" });
+    const scripts = [base, cluster, ch3, ch4, ch5, ch6, kia].flatMap((run) =>
       run.resources.flatMap((r) => {
         const i = inputsOf(r);
         if (r.type === CMD && /\.sh$/.test(String(i.create))) return [[r.name, i.stdin]];

@@ -116,7 +116,7 @@ describe("bad configuration stops with the key, the value and what is allowed", 
     const [p] = problemsOf("dev", { "lab:chapter": plain("ch9") });
     expect(p).toContain("lab:chapter");
     expect(p).toContain('"ch9" is not a chapter');
-    expect(p).toContain("known chapters: ch2, ch3, ch4, ch5, practice");
+    expect(p).toContain("known chapters: ch2, ch3, ch4, ch5, ch6, kia, practice");
   });
 
   it("a stack whose name is not a chapter needs lab:chapter", () => {
