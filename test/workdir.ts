@@ -95,7 +95,21 @@ export function vagrantValidate(
 
 /** shellcheck of one script text; returns its findings (empty when clean). */
 export function shellcheck(name: string, text: string): string {
-  const r = spawnSync("shellcheck", ["--shell=bash", "-"], { input: text, encoding: "utf8" });
+  return shellcheckAll([[name, text]]);
+}
+
+/** shellcheck of many scripts in one run (each in its own file, named after its resource). */
+export function shellcheckAll(scripts: readonly (readonly [string, string])[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "shellcheck-"));
+  const files = scripts.map(([name, text], i) => {
+    const file = path.join(
+      dir,
+      `${String(i).padStart(3, "0")}-${name.replace(/[^A-Za-z0-9.-]/g, "_")}.sh`,
+    );
+    fs.writeFileSync(file, text);
+    return file;
+  });
+  const r = spawnSync("shellcheck", ["--shell=bash", ...files], { encoding: "utf8" });
   if (r.error) throw r.error;
-  return r.status === 0 ? "" : `${name}:\n${r.stdout}${r.stderr}`;
+  return r.status === 0 ? "" : `${r.stdout}${r.stderr}`;
 }
