@@ -8,7 +8,7 @@ import { buildCh5 } from "../stacks/ch5";
 import { buildCh6 } from "../stacks/ch6";
 import { buildKia } from "../stacks/kia";
 import { buildPractice } from "../stacks/practice";
-import { connectCluster } from "./cluster";
+import { connectCluster, type LabCluster } from "./cluster";
 import { type LabConfig, readLabConfig } from "./config";
 import { type HostFacts, realHost } from "./host";
 
@@ -23,38 +23,27 @@ export function runLab(host: HostFacts = realHost): Record<string, unknown> {
 }
 
 function buildChapter(config: LabConfig, host: HostFacts): Record<string, unknown> {
+  // Chapter 2 builds the VMs themselves; every other chapter builds on a cluster.
+  if (config.chapter === "ch2") return buildCh2(config as LabConfig<"ch2">, host);
+  const cluster = connectCluster(config, host);
+  return { cluster: cluster.description, ...cluster.outputs, ...onCluster(config, cluster) };
+}
+
+function onCluster(config: LabConfig, cluster: LabCluster): Record<string, unknown> {
   switch (config.chapter) {
     case "ch2":
-      return buildCh2(config as LabConfig<"ch2">, host);
-    case "ch3": {
-      const cluster = connectCluster(config, host);
-      const outputs = buildCh3(config as LabConfig<"ch3">, cluster);
-      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
-    }
-    case "ch4": {
-      const cluster = connectCluster(config, host);
-      const outputs = buildCh4(config as LabConfig<"ch4">, cluster);
-      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
-    }
-    case "ch5": {
-      const cluster = connectCluster(config, host);
-      const outputs = buildCh5(config as LabConfig<"ch5">, cluster);
-      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
-    }
-    case "ch6": {
-      const cluster = connectCluster(config, host);
-      const outputs = buildCh6(config as LabConfig<"ch6">, cluster);
-      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
-    }
-    case "kia": {
-      const cluster = connectCluster(config, host);
-      const outputs = buildKia(config as LabConfig<"kia">, cluster);
-      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
-    }
-    case "practice": {
-      const cluster = connectCluster(config, host);
-      const outputs = buildPractice((config as LabConfig<"practice">).settings, cluster);
-      return { cluster: cluster.description, ...cluster.outputs, ...outputs };
-    }
+      throw new Error("chapter 2 does not build on a cluster");
+    case "ch3":
+      return buildCh3(config as LabConfig<"ch3">, cluster);
+    case "ch4":
+      return buildCh4(config as LabConfig<"ch4">, cluster);
+    case "ch5":
+      return buildCh5(config as LabConfig<"ch5">, cluster);
+    case "ch6":
+      return buildCh6(config as LabConfig<"ch6">, cluster);
+    case "kia":
+      return buildKia(config as LabConfig<"kia">, cluster);
+    case "practice":
+      return buildPractice((config as LabConfig<"practice">).settings, cluster);
   }
 }
