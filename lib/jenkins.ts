@@ -98,12 +98,19 @@ export function bulkProdPipeline(p: JenkinsCascParams): string {
 
 /**
  * 5.4.3: blue-green from the `blue-green` repository. Odd builds deploy `pl-blue`, even ones
- * `pl-green`; when all its replicas are ready, `pl-blue-green-svc` switches to it and the other color
- * goes. The book's `kustomize edit` calls become a kustomization written here and `kubectl apply -k`.
+ * `pl-green`, from the color's image copied into the lab registry; when all its replicas are ready,
+ * `pl-blue-green-svc` switches to it and the other color goes. The book's `kustomize edit` calls
+ * become a kustomization written here and `kubectl apply -k`.
  */
 export function blueGreenPipeline(p: JenkinsCascParams): string {
   const b = j.blueGreen;
-  const deploy = `cat > kustomization.yaml <<EOF
+  const mirror = `${p.registry}/${b.image.split("/").pop()}`;
+  // The color's image goes through the lab registry, so the nodes pull it from there
+  // (and Docker Hub's pull limits do not stop the lab).
+  const deploy = `docker pull ${b.image}:$TAG
+docker tag ${b.image}:$TAG ${mirror}:$TAG
+docker push ${mirror}:$TAG
+cat > kustomization.yaml <<EOF
 resources:
 - deployment.yaml
 nameSuffix: -$TAG
@@ -113,6 +120,7 @@ labels:
   includeSelectors: true
 images:
 - name: ${b.image}
+  newName: ${mirror}
   newTag: $TAG
 EOF
 kubectl apply -f configmap.yaml

@@ -318,6 +318,8 @@ describe("5.3.1 jenkins-config.yaml as code", () => {
     expect(p).toContain("nameSuffix: -$TAG");
     expect(p).toContain("kubectl delete deployment --selector=app=dashboard,deploy!=$TAG");
     expect(p).toContain("pl-blue-green-svc");
+    expect(p).toContain("docker push 192.168.56.10:8443/dashboard:$TAG");
+    expect(p).toContain("newName: 192.168.56.10:8443/dashboard");
     expect(p).toContain("https://github.com/iac-source/blue-green.git");
   });
 
