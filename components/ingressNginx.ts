@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VERSIONS } from "../lib/versions";
+import type { ChartSource } from "../lib/charts";
 
 /** Arguments of an `IngressNginx`. */
 export interface IngressNginxArgs {
+  /** Which chart to render: its repository, or an archive of `lab:charts.dir`. */
+  readonly chart: ChartSource;
   /** Namespace of the controller (the book's `ingress-nginx`). */
   readonly namespace: string;
   /** Node port of HTTP (the book's 30100). */
@@ -24,7 +26,6 @@ export class IngressNginx extends pulumi.ComponentResource {
 
   constructor(name: string, args: IngressNginxArgs, opts?: pulumi.ComponentResourceOptions) {
     super("k8sinfra:k8s:IngressNginx", name, {}, opts);
-    const { chart, version, repo } = VERSIONS.charts.ingressNginx;
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
       { metadata: { name: args.namespace } },
@@ -33,9 +34,7 @@ export class IngressNginx extends pulumi.ComponentResource {
     const release = new k8s.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart,
-        version,
-        repositoryOpts: { repo },
+        ...args.chart,
         namespace: namespace.metadata.name,
         values: {
           controller: {

@@ -1,10 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ChartSource } from "../lib/charts";
 import { bookMeta } from "../lib/k8s";
-import { VERSIONS } from "../lib/versions";
 
 /** Arguments of a `Jenkins`. */
 export interface JenkinsArgs {
+  /** Which chart to render: its repository, or an archive of `lab:charts.dir`. */
+  readonly chart: ChartSource;
   /** Release name; also the Service and ServiceAccount name (the book's `jenkins`). */
   readonly release: string;
   /** PersistentVolumeClaim holding /var/jenkins_home (the book's `jenkins`). */
@@ -67,13 +69,10 @@ export class Jenkins extends pulumi.ComponentResource {
         )
       : undefined;
 
-    const { chart, version, repo } = VERSIONS.charts.jenkins;
     const release = new k8s.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart,
-        version,
-        repositoryOpts: { repo },
+        ...args.chart,
         name: args.release,
         namespace: "default",
         skipAwait: args.skipAwait,

@@ -59,7 +59,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         isCaCertificate: true,
         subject: { commonName: "kubernetes" },
         validityPeriodHours: 10 * 365 * 24,
-        allowedUses: ["certSigning", "keyEncipherment", "digitalSignature"],
+        allowedUses: ["cert_signing", "key_encipherment", "digital_signature"],
       },
       child,
     );
@@ -166,7 +166,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         caCertPem: ca.certPem,
         caPrivateKeyPem: caKey.privateKeyPem,
         validityPeriodHours: 365 * 24,
-        allowedUses: ["digitalSignature", "keyEncipherment", "clientAuth"],
+        allowedUses: ["digital_signature", "key_encipherment", "client_auth"],
       },
       child,
     );

@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VERSIONS } from "../lib/versions";
+import type { ChartSource } from "../lib/charts";
 
 /** Arguments of a `MetalLb`. */
 export interface MetalLbArgs {
+  /** Which chart to render: its repository, or an archive of `lab:charts.dir`. */
+  readonly chart: ChartSource;
   /** Namespace of MetalLB (the book's `metallb-system`). */
   readonly namespace: string;
   /** Name of the address pool and its L2 advertisement (the book's `nginx-ip-range`). */
@@ -27,7 +29,6 @@ export class MetalLb extends pulumi.ComponentResource {
   constructor(name: string, args: MetalLbArgs, opts?: pulumi.ComponentResourceOptions) {
     super("k8sinfra:k8s:MetalLb", name, {}, opts);
     const child = { parent: this };
-    const { chart, version, repo } = VERSIONS.charts.metallb;
     this.addresses = args.addresses;
 
     const namespace = new k8s.core.v1.Namespace(
@@ -48,9 +49,7 @@ export class MetalLb extends pulumi.ComponentResource {
     const release = new k8s.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart,
-        version,
-        repositoryOpts: { repo },
+        ...args.chart,
         namespace: namespace.metadata.name,
         values: {
           // A speaker on every node including m-k8s, as the book's DaemonSet (5 pods: 1 + 4).

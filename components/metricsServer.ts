@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { VERSIONS } from "../lib/versions";
+import type { ChartSource } from "../lib/charts";
 
 /** Arguments of a `MetricsServer`. */
 export interface MetricsServerArgs {
+  /** Which chart to render: its repository, or an archive of `lab:charts.dir`. */
+  readonly chart: ChartSource;
   /** Extra arguments of metrics-server (the book adds two kubelet flags). */
   readonly args: readonly string[];
 }
@@ -18,13 +20,10 @@ export class MetricsServer extends pulumi.ComponentResource {
 
   constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("k8sinfra:k8s:MetricsServer", name, {}, opts);
-    const { chart, version, repo } = VERSIONS.charts.metricsServer;
     const release = new k8s.helm.v4.Chart(
       `${name}-chart`,
       {
-        chart,
-        version,
-        repositoryOpts: { repo },
+        ...args.chart,
         namespace: "kube-system",
         values: { args: [...args.args] },
       },

@@ -98,7 +98,7 @@ export class PrivateRegistry extends pulumi.ComponentResource {
         ipAddresses: [args.host.address],
         validityPeriodHours: args.days * 24,
         // tls.csr [v3_req]: keyUsage keyEncipherment, dataEncipherment; extendedKeyUsage serverAuth.
-        allowedUses: ["keyEncipherment", "dataEncipherment", "serverAuth"],
+        allowedUses: ["key_encipherment", "data_encipherment", "server_auth"],
       },
       child,
     );

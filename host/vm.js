@@ -71,14 +71,39 @@ function writeFile(file, text, mode) {
   if (mode !== undefined) fs.chmodSync(file, mode);
 }
 
-/** @param {string} file */
+/**
+ * Removes a file, then each folder above it that is left empty, up to (not including) the folder
+ * `pulumi up` runs in: the last file of a stack's work folder takes the folder with it.
+ * @param {string} file
+ */
 function removeFile(file) {
   fs.rmSync(file, { force: true });
-  try {
-    fs.rmdirSync(path.dirname(file));
-  } catch {
-    // not empty: other files of the stack are still there
+  removeEmptyFolders(path.dirname(file));
+}
+
+/** @param {string} dir */
+function removeEmptyFolders(dir) {
+  const top = process.cwd();
+  for (let d = path.resolve(dir); d.startsWith(top + path.sep); d = path.dirname(d)) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      return; // not empty: other files of the stack are still there
+    }
   }
+}
+
+/**
+ * What Vagrant leaves of a destroyed VM (`.vagrant/machines/<vm>/`), and `.vagrant/` itself once it
+ * holds no VM: a stack's destroy leaves no work folder behind.
+ * @param {string} workdir @param {string} vm
+ */
+function forgetMachine(workdir, vm) {
+  const machines = path.join(workdir, ".vagrant", "machines");
+  fs.rmSync(path.join(machines, vm), { recursive: true, force: true });
+  const left = fs.existsSync(machines) ? fs.readdirSync(machines) : [];
+  if (left.length === 0)
+    fs.rmSync(path.join(workdir, ".vagrant"), { recursive: true, force: true });
 }
 
 /**
@@ -150,6 +175,7 @@ async function main(argv) {
       // The definition is needed to destroy the VM; restore it if the work folder was cleaned.
       if (!fs.existsSync(file) && text) writeFile(file, text);
       if (fs.existsSync(file)) await vagrant(a, ["destroy", "-f", b]);
+      forgetMachine(a, b);
       return removeFile(file);
     }
     default:

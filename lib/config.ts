@@ -5,9 +5,12 @@
  * `pulumi config set lab:practice.activeColor blue`. Objects written with `--path` are accepted too.
  * Everything else in the program receives the typed `LabConfig` this module returns.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CH3, CH5, CLUSTER, COLORS, KIA, NETWORK, PRACTICE, type VmSize } from "./book";
+import { type ChartName, chartArchive, helmPull } from "./charts";
 import { ConfigError } from "./errors";
 import { sdkInternals } from "./sdk";
 import { VERSIONS } from "./versions";
@@ -255,6 +258,14 @@ const commonSpec = {
     /** Host-only network of the VMs; the book's is `192.168.1`. */
     prefix: ipv4Prefix.default(NETWORK.defaultPrefix),
   },
+  charts: {
+    /**
+     * A folder of chart archives (`<chart>-<version>.tgz`, as `helm pull` saves them) rendered
+     * instead of the charts' repositories: behind a proxy, offline, or in the e2e. Relative to the
+     * project.
+     */
+    dir: text("a folder of chart archives such as charts").optional(),
+  },
 } satisfies Spec;
 
 /** Settings of each chapter, under `lab:<chapter>.*`. */
@@ -386,6 +397,7 @@ type Common = Infer<typeof commonSpec>;
 export type ClusterSettings = Common["cluster"];
 export type NetworkSettings = Common["network"];
 export type VersionSettings = Common["versions"];
+export type ChartSettings = Common["charts"];
 
 /** Cluster settings with the chapter's VM sizes filled in. */
 export type ResolvedClusterSettings = Omit<
@@ -405,6 +417,7 @@ export interface LabConfig<C extends ChapterName = ChapterName> {
   readonly cluster: ResolvedClusterSettings;
   readonly network: NetworkSettings;
   readonly versions: VersionSettings;
+  readonly charts: ChartSettings;
   /** The chapter's own settings (`lab:<chapter>.*`). */
   readonly settings: ChapterSettings<C>;
   /** The cluster's node names when known (the lab cluster's, or `lab:cluster.nodes`). */
@@ -647,6 +660,9 @@ export function parseLabConfig(
       ),
     );
   }
+  if (data.charts.dir !== undefined) {
+    problems.push(...missingCharts(data.charts.dir, chartsUsed(chapter, settings)));
+  }
   if (problems.length > 0) throw new ConfigError(stack, problems, setHint(stack));
 
   return {
@@ -655,6 +671,7 @@ export function parseLabConfig(
     cluster: { ...cluster, renderDir: cluster.renderDir ?? `rendered/${stack}`, master, worker },
     network: data.network,
     versions: data.versions,
+    charts: data.charts,
     settings: settings as ChapterSettings<typeof chapter>,
     nodeNames,
   };
@@ -663,6 +680,47 @@ export function parseLabConfig(
 /** `m-k8s`, `w1-k8s`, ... for a worker count. */
 function labNodeNames(workers: number): string[] {
   return [CLUSTER.master, ...Array.from({ length: workers }, (_, i) => CLUSTER.workerName(i + 1))];
+}
+
+/** Chapter 3 sections with LoadBalancer Services: MetalLB comes with the first of them. */
+export const CH3_LB_SECTIONS: readonly Ch3Section[] = ["3.3.4", "3.3.5", "3.4.2", "3.4.3", "3.4.4"];
+
+/** The charts a chapter renders with these settings. */
+function chartsUsed(chapter: ChapterName, settings: Record<string, unknown>): ChartName[] {
+  switch (chapter) {
+    case "ch3": {
+      const sections = (settings as ChapterSettings<"ch3">).sections ?? [];
+      const on = (x: Ch3Section) => sections.includes(x);
+      return [
+        ...(CH3_LB_SECTIONS.some(on) ? (["metallb"] as const) : []),
+        ...(on("3.3.2") ? (["ingressNginx"] as const) : []),
+        ...(on("3.3.5") ? (["metricsServer"] as const) : []),
+      ];
+    }
+    case "ch5":
+      return (settings as ChapterSettings<"ch5">).metallb === "helm"
+        ? ["metallb", "jenkins"]
+        : ["jenkins"];
+    case "ch6":
+      return ["metallb", "prometheus", "grafana"];
+    default:
+      return [];
+  }
+}
+
+/** Archives missing from the chart folder, each with the command that saves it. */
+function missingCharts(dir: string, charts: readonly ChartName[]): string[] {
+  if (!fs.existsSync(dir)) {
+    return [
+      `${key(["charts", "dir"])}: the folder ${dir} does not exist (relative to the project)`,
+    ];
+  }
+  return charts
+    .filter((c) => !fs.existsSync(path.resolve(dir, chartArchive(c))))
+    .map(
+      (c) =>
+        `${key(["charts", "dir"])}: ${path.join(dir, chartArchive(c))} is missing; save it once with: ${helmPull(c, dir)}`,
+    );
 }
 
 /** LoadBalancer Services each chapter 3 section creates (the pool must hold them all). */

@@ -17,8 +17,15 @@ import { MetricsServer } from "../components/metricsServer";
 import { NfsServer } from "../components/nfsServer";
 import { NfsVolume } from "../components/nfsVolume";
 import { CH3, CLUSTER } from "../lib/book";
+import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
-import { CH3_SCALABLE, type Ch3Section, type ChapterSettings, type LabConfig } from "../lib/config";
+import {
+  CH3_LB_SECTIONS,
+  CH3_SCALABLE,
+  type Ch3Section,
+  type ChapterSettings,
+  type LabConfig,
+} from "../lib/config";
 import { bookMeta, CHANGE_CAUSE } from "../lib/k8s";
 import { bookSections } from "./common";
 
@@ -189,7 +196,12 @@ function ingress(ch: Chapter) {
   const opts = ch.section("3.3.2", "사용 목적별로 연결하는 인그레스");
   const controller = new IngressNginx(
     "ingress-nginx",
-    { namespace: i.namespace, httpNodePort: i.httpNodePort, httpsNodePort: i.httpsNodePort },
+    {
+      chart: chartSource("ingressNginx", ch.config.charts.dir),
+      namespace: i.namespace,
+      httpNodePort: i.httpNodePort,
+      httpsNodePort: i.httpsNodePort,
+    },
     opts,
   );
   // `kubectl expose deployment ... --port=80,443` names the ports port-1 and port-2.
@@ -274,6 +286,7 @@ function installMetalLb(ch: Chapter) {
   ch.metalLb = new MetalLb(
     "metallb",
     {
+      chart: chartSource("metallb", ch.config.charts.dir),
       namespace: l.namespace,
       poolName: l.poolName,
       addresses: `${prefix}.${first}-${prefix}.${last}`,
@@ -296,7 +309,11 @@ function loadBalancers(ch: Chapter) {
 function hpa(ch: Chapter) {
   const h = CH3.hpa;
   const opts = ch.section("3.3.5", "부하에 따라 자동으로 파드 수를 조절하는 HPA");
-  const metrics = new MetricsServer("metrics-server", { args: CH3.metricsServerArgs }, opts);
+  const metrics = new MetricsServer(
+    "metrics-server",
+    { chart: chartSource("metricsServer", ch.config.charts.dir), args: CH3.metricsServerArgs },
+    opts,
+  );
   const app = loadBalanced(ch, opts, h, {
     // No replicas: the HPA owns them (`kubectl edit` added only the resources).
     container: {
@@ -516,8 +533,7 @@ export function buildCh3(config: LabConfig<"ch3">, cluster: LabCluster) {
   if (on("3.3.1")) outputs.nodePort = nodePort(ch);
   if (on("3.3.2")) outputs.ingress = ingress(ch);
   // MetalLB comes with 3.3.4, and every later LoadBalancer Service needs it.
-  const needsLb = (["3.3.4", "3.3.5", "3.4.2", "3.4.3", "3.4.4"] as const).some(on);
-  if (needsLb) outputs.metalLbPool = installMetalLb(ch);
+  if (CH3_LB_SECTIONS.some(on)) outputs.metalLbPool = installMetalLb(ch);
   if (on("3.3.4")) outputs.loadBalancer = loadBalancers(ch);
   if (on("3.3.5")) outputs.hpa = hpa(ch);
   outputs.daemonSetCheck = daemonSet(ch);

@@ -10,6 +10,7 @@ import { MetalLb } from "../components/metalLb";
 import { NfsServer } from "../components/nfsServer";
 import { NfsVolume } from "../components/nfsVolume";
 import { CH3, CH5 } from "../lib/book";
+import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { jenkinsCasc, SLACK_TOKEN_ENV } from "../lib/jenkins";
@@ -41,6 +42,7 @@ function metallbByHelm(config: LabConfig<"ch5">, section: Section) {
   const lb = new MetalLb(
     "metallb",
     {
+      chart: chartSource("metallb", config.charts.dir),
       namespace: CH5.metallb.namespace,
       poolName: CH5.metallb.poolName,
       addresses: `${prefix}.${first}-${prefix}.${last}`,
@@ -114,6 +116,7 @@ function jenkins(
   const jenkins = new Jenkins(
     J.release,
     {
+      chart: chartSource("jenkins", config.charts.dir),
       release: J.release,
       existingClaim: volume.claim.metadata.name,
       node: J.node,

@@ -11,10 +11,10 @@ import { MetalLb } from "../components/metalLb";
 import { NfsServer } from "../components/nfsServer";
 import { NfsVolume } from "../components/nfsVolume";
 import { CH3, CH5, CH6 } from "../lib/book";
+import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { bookMeta } from "../lib/k8s";
-import { VERSIONS } from "../lib/versions";
 import { bookSections, type Lab } from "./common";
 
 type Section = ReturnType<typeof bookSections>;
@@ -119,13 +119,10 @@ function prometheus(
       }
     : { name: "default-receiver" };
 
-  const { chart, version, repo } = VERSIONS.charts.prometheus;
   const release = new k8s.helm.v4.Chart(
     "prometheus-chart",
     {
-      chart,
-      version,
-      repositoryOpts: { repo },
+      ...chartSource("prometheus", config.charts.dir),
       name: p.release,
       namespace: "default",
       values: {
@@ -290,13 +287,10 @@ function grafana(
     opts,
   );
   const address = `${config.network.prefix}.${g.host}`;
-  const { chart, version, repo } = VERSIONS.charts.grafana;
   new k8s.helm.v4.Chart(
     "grafana-chart",
     {
-      chart,
-      version,
-      repositoryOpts: { repo },
+      ...chartSource("grafana", config.charts.dir),
       name: g.release,
       namespace: "default",
       values: {
@@ -362,6 +356,7 @@ export function buildCh6(config: LabConfig<"ch6">, cluster: LabCluster) {
   const metallb = new MetalLb(
     "metallb",
     {
+      chart: chartSource("metallb", config.charts.dir),
       namespace: CH5.metallb.namespace,
       poolName: CH5.metallb.poolName,
       addresses: `${prefix}.${first}-${prefix}.${last}`,

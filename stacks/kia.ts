@@ -9,6 +9,7 @@ import { loadBalancerAddress } from "../components/exposedDeployment";
 import { ImageBuilds } from "../components/imageBuilds";
 import { MetalLb } from "../components/metalLb";
 import { CH5, KIA } from "../lib/book";
+import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { bookMeta } from "../lib/k8s";
@@ -60,6 +61,7 @@ export function buildKia(config: LabConfig<"kia">, cluster: LabCluster) {
   const metallb = new MetalLb(
     "metallb",
     {
+      chart: chartSource("metallb", config.charts.dir),
       namespace: CH5.metallb.namespace,
       poolName: CH5.metallb.poolName,
       addresses: `${prefix}.${first}-${prefix}.${last}`,

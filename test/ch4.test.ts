@@ -218,7 +218,8 @@ describe("4.4.2 레지스트리 구성하기", () => {
     expect(cert.dnsNames).toEqual(["m-k8s"]);
     expect(cert.ipAddresses).toEqual(["192.168.56.10"]);
     expect(cert.validityPeriodHours).toBe(365 * 24);
-    expect(cert.allowedUses).toEqual(["keyEncipherment", "dataEncipherment", "serverAuth"]);
+    // tls.csr [v3_req] in the TLS provider's names (terraform-provider-tls common_cert.go).
+    expect(cert.allowedUses).toEqual(["key_encipherment", "data_encipherment", "server_auth"]);
   });
 
   it("registry:2, restart always, 8443 -> 443, the book's environment, /registry-image, certificates read-only", () => {

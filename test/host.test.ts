@@ -108,6 +108,32 @@ describe("host/vm.js, what pulumi up runs around vagrant", () => {
     expect(fs.existsSync(path.join(r.dir, ".lab/ch2/nodes/w4-k8s.rb"))).toBe(false);
   });
 
+  it("destroying the last VM and removing the last file leaves no work folder behind", () => {
+    const up = helper(["up", ".lab/ch2", "m-k8s"], 'config.vm.define "m-k8s" do |cfg|\nend\n');
+    const work = path.join(up.dir, ".lab/ch2");
+    // What Vagrant keeps of a machine it created, and of its own setup.
+    fs.mkdirSync(path.join(work, ".vagrant/machines/m-k8s/virtualbox"), { recursive: true });
+    fs.writeFileSync(path.join(work, ".vagrant/machines/m-k8s/virtualbox/vagrant_cwd"), work);
+    fs.mkdirSync(path.join(work, ".vagrant/rgloader"), { recursive: true });
+    fs.writeFileSync(path.join(work, ".vagrant/rgloader/loader.rb"), "");
+    fs.mkdirSync(path.join(work, "scripts"), { recursive: true });
+    fs.writeFileSync(path.join(work, "scripts/config.sh"), "echo\n");
+    const vm = (args: string[]) =>
+      spawnSync(process.execPath, [path.join(PROJECT_DIR, "host", "vm.js"), ...args], {
+        cwd: up.dir,
+        env: {
+          ...process.env,
+          PATH: `${path.join(up.dir, "bin")}${path.delimiter}${process.env.PATH}`,
+        },
+        input: "",
+      });
+    expect(vm(["destroy", ".lab/ch2", "m-k8s"]).status).toBe(0);
+    expect(fs.existsSync(path.join(work, ".vagrant"))).toBe(false);
+    expect(vm(["remove", ".lab/ch2/scripts/config.sh"]).status).toBe(0);
+    expect(fs.existsSync(work)).toBe(false);
+    expect(fs.existsSync(up.dir)).toBe(true);
+  });
+
   it("a refused host-only range ends with the two ways to fix it", () => {
     const refusal =
       "The IP address configured for the host-only network is not within the allowed ranges. Please update the address used to be within the allowed ranges and run the command again.";

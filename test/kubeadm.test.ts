@@ -109,7 +109,9 @@ describe("master_node.sh: kubeadm init", () => {
     expect(inputsOf(cp).create).toContain("/etc/kubernetes/pki/ca.key");
     const ca = inputsOf(find(base, "tls:index/selfSignedCert:SelfSignedCert", "lab-ca"));
     expect(ca.isCaCertificate).toBe(true);
-    expect(ca.allowedUses).toContain("certSigning");
+    // The TLS provider takes the Terraform names (keyUsages in terraform-provider-tls
+    // internal/provider/common_cert.go); the SDK's doc comment lists camelCase names it rejects.
+    expect(ca.allowedUses).toEqual(["cert_signing", "key_encipherment", "digital_signature"]);
   });
 });
 
