@@ -15,6 +15,19 @@ import { kubernetesProvisioning } from "./provisioning";
 import { type LabNode, labNodes } from "./vagrant";
 import { VERSIONS } from "./versions";
 
+/**
+ * Provider settings of every cluster mode. A changed Secret or ConfigMap is edited in place, as
+ * `kubectl apply` of the changed file does (by default the provider replaces them, and then every
+ * Deployment that reads them too). And `pulumi up` puts the stack's values back over what was
+ * changed by hand (`kubectl scale`, `kubectl set image`): without force, server-side apply refuses
+ * a field another manager changed last, and the stack could not be brought back to the book.
+ */
+export const PROVIDER_DEFAULTS = {
+  enableSecretMutable: true,
+  enableConfigMapMutable: true,
+  enablePatchForce: true,
+} as const;
+
 /** Written instead of a secret value in render mode. */
 export const REDACTED = "redacted-in-render-mode";
 
@@ -102,7 +115,7 @@ function labCluster(config: LabConfig, host: HostFacts): LabCluster {
   });
   const provider = new k8s.Provider(
     "lab-vagrant",
-    { kubeconfig: kubernetes.kubeconfig },
+    { ...PROVIDER_DEFAULTS, kubeconfig: kubernetes.kubeconfig },
     { dependsOn: [...kubernetes.ready] },
   );
   const master = nodes[0];
@@ -155,6 +168,7 @@ export function connectCluster(config: LabConfig, host: HostFacts): LabCluster {
   switch (cluster.mode) {
     case "render": {
       const provider = new k8s.Provider("lab-render", {
+        ...PROVIDER_DEFAULTS,
         renderYamlToDirectory: cluster.renderDir,
         enableServerSideApply: true,
       });
@@ -170,6 +184,7 @@ export function connectCluster(config: LabConfig, host: HostFacts): LabCluster {
     }
     case "kubeconfig": {
       const provider = new k8s.Provider("lab-kubeconfig", {
+        ...PROVIDER_DEFAULTS,
         kubeconfig: cluster.kubeconfig,
         context: cluster.context,
         // `pulumi destroy` must still reset the stack after the reader deleted the cluster itself.

@@ -143,6 +143,7 @@ apt-get install -y -q --allow-change-held-packages containerd.io \\
 apt-mark hold kubelet kubeadm kubectl >/dev/null
 
 # kubelet expects the systemd cgroup driver; Docker's containerd ships with CRI switched off.
+install -d -m 0755 /etc/containerd
 containerd config default > /etc/containerd/config.toml
 sed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml
 systemctl restart containerd

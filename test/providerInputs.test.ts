@@ -58,3 +58,25 @@ describe("TLS certificates", () => {
     expect(uses.filter((u) => !TLS_KEY_USAGES.has(u.split(": ")[1]))).toEqual([]);
   });
 });
+
+describe("Kubernetes providers", () => {
+  it("every stack's provider edits Secrets and ConfigMaps in place and takes back fields changed by hand", async () => {
+    // pulumi-kubernetes replaces Secrets and ConfigMaps on any data change unless these are set
+    // (provider/pkg/provider/provider.go, enableSecretMutable / enableConfigMapMutable); seen in
+    // the e2e as "replace apikey" plus both webserver Deployments for one changed key. Without
+    // enablePatchForce, a `kubectl scale` by hand made every later preview fail with a
+    // server-side apply conflict on .spec.replicas.
+    const seen: string[] = [];
+    for (const stack of stackFiles()) {
+      const run = await runStack({ stack });
+      for (const p of run.resources.filter((r) => r.type === "pulumi:providers:kubernetes")) {
+        const { enableSecretMutable, enableConfigMapMutable, enablePatchForce } = p.inputs;
+        seen.push(
+          `${stack} ${p.name}: ${enableSecretMutable} ${enableConfigMapMutable} ${enablePatchForce}`,
+        );
+      }
+    }
+    expect(seen.length).toBe(7); // every stack but ch2, which has no cluster
+    expect(seen.filter((s) => !s.endsWith(": true true true"))).toEqual([]);
+  });
+});

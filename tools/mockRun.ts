@@ -108,14 +108,23 @@ export function stackConfig(stack: string): {
 }
 
 /** Turns deserialized registration inputs into plain data with `Secret` wrappers. */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
+function plain(value: unknown, raw?: unknown): unknown {
+  const at = (k: string | number) =>
+    raw && typeof raw === "object" ? (raw as Record<string, unknown>)[k] : undefined;
+  if (Array.isArray(value)) return value.map((v, i) => plain(v, at(i)));
+  // An asset or archive keeps its path only as a promise; the request itself has it in plain text.
+  if (pulumi.asset.Asset.isInstance(value) || pulumi.asset.Archive.isInstance(value)) {
+    const { path, text, uri } = (raw ?? {}) as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries({ path, text, uri }).filter(([, v]) => v !== undefined),
+    );
+  }
   if (value && typeof value === "object") {
     const obj = value as Record<string, unknown>;
     if (obj[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
-      return new Secret(plain(obj.value));
+      return new Secret(plain(obj.value, at("value")));
     }
-    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plain(v)]));
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plain(v, at(k))]));
   }
   return value;
 }
@@ -286,10 +295,10 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
           deleteBeforeReplace: req.getDeletebeforereplace(),
           dependsOn: req.getDependenciesList(),
           provider: provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined,
-          inputs: plain(pulumi.runtime.deserializeProperties(req.getObject() as Struct)) as Record<
-            string,
-            unknown
-          >,
+          inputs: plain(
+            pulumi.runtime.deserializeProperties(req.getObject() as Struct),
+            (req.getObject() as { toJavaScript(): unknown }).toJavaScript(),
+          ) as Record<string, unknown>,
           outputs: plain(pulumi.runtime.deserializeProperties(resp.getObject())) as Record<
             string,
             unknown

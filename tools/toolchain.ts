@@ -11,9 +11,11 @@
  * - the Kubernetes control plane (kube-apiserver, kube-controller-manager, kube-scheduler and
  *   kubectl) at the project's Kubernetes version, and kwok, whose fake kubelets make pods run.
  *
+ * - etcd, at the version kubeadm of that release deploys.
+ *
  * Nothing is downloaded but Go modules through the Go module proxy (`go env GOPROXY`). A module the
  * proxy does not serve is reported as unavailable with the proxy's answer; the e2e then says which
- * of its cases that leaves out. etcd and sshd come from Debian (`.ci/run` installs them).
+ * of its cases that leaves out. sshd comes from Debian (`.ci/run` installs it).
  *
  * Each binary is built once per version: the cache is keyed by module, version and build recipe,
  * and a run with everything cached only checks. Linux and macOS; the e2e is not for Windows.
@@ -32,6 +34,12 @@ import { PROJECT_DIR } from "./stackFiles";
  * used when the proxy serves it at the CLI's version.
  */
 const LANGUAGE_HOST_IN_SDK = "v3.68.0";
+/**
+ * etcd for the API server: kubeadm 1.36's DefaultEtcdVersion. Debian's 3.4 lacks the watch progress
+ * requests that client-go 0.36's streaming lists need, and every watch of the e2e then falls back
+ * to listing again and again (pods took 30 s to go away).
+ */
+const ETCD = "v3.6.8";
 /** kwok, the fake kubelets (its module pins client-go 0.36, the control plane's minor release). */
 const KWOK = "v0.8.0";
 /**
@@ -61,8 +69,9 @@ export interface Recipe {
   /**
    * Versions of modules of the same repository that the module's go.mod replaces with a folder
    * (`=> ../sdk`, `=> ./staging/src/k8s.io/api`): the wrapper requires them at this version.
+   * Undefined drops the replacement (etcd's guards such as `=> ./FORBIDDEN_DEPENDENCY`).
    */
-  readonly siblings?: (module: string) => string;
+  readonly siblings?: (module: string) => string | undefined;
   /**
    * Bridged plugins' mains embed `<name>-embed.json`, made at build time from the JSON file the
    * module ships beside them: the wrapper builds a writable copy of the module with those files.
@@ -195,6 +204,17 @@ export function recipes(): Recipe[] {
     controlPlane("kube-scheduler", "Kubernetes scheduler"),
     controlPlane("kubectl", "kubectl"),
     {
+      name: "etcd",
+      what: "etcd",
+      module: "go.etcd.io/etcd/server/v3",
+      version: ETCD,
+      pkg: "go.etcd.io/etcd/server/v3",
+      kind: "bin",
+      reports: ETCD,
+      ldflags: [`go.etcd.io/etcd/api/v3/version.GitSHA=${ETCD}`],
+      siblings: (m) => (m.startsWith("go.etcd.io/etcd/") ? ETCD : undefined),
+    },
+    {
       name: "kwok",
       what: "fake kubelets",
       module: "sigs.k8s.io/kwok",
@@ -276,7 +296,8 @@ export function wrapperGoMod(
         throw new Error(`${recipe.module} replaces ${r.from} with the folder ${r.to}`);
       }
       // A replaced module that this build does not import is dropped again by `go mod tidy`.
-      kept.push(`replace ${r.from} => ${r.from} ${recipe.siblings(r.from)}`);
+      const version = recipe.siblings(r.from);
+      if (version) kept.push(`replace ${r.from} => ${r.from} ${version}`);
     } else {
       kept.push(
         `replace ${r.from}${r.fromVersion ? ` ${r.fromVersion}` : ""} => ${r.to}${r.toVersion ? ` ${r.toVersion}` : ""}`,

@@ -1,6 +1,6 @@
 /**
- * A real Kubernetes control plane on loopback: etcd (Debian's), kube-apiserver,
- * kube-controller-manager and kube-scheduler (built by the toolchain), and kwok in place of the
+ * A real Kubernetes control plane on loopback: etcd, kube-apiserver, kube-controller-manager and
+ * kube-scheduler (built by the toolchain), and kwok in place of the
  * kubelets, so that pods of the lab's nodes become Running and Ready and the provider's await logic
  * runs for real. Certificates and the admin kubeconfig are made per run with openssl.
  */
@@ -17,6 +17,11 @@ export interface ControlPlane {
   readonly server: string;
   /** `kubectl` against it, returning stdout; throws on failure unless `allowFail`. */
   kubectl(args: readonly string[], options?: { input?: string; allowFail?: boolean }): string;
+  /** `kubectl` against it, with its exit status and both outputs. */
+  kubectlRun(
+    args: readonly string[],
+    input?: string,
+  ): { status: number; stdout: string; stderr: string };
   /** `kubectl get -o json`, parsed. */
   getJson<T = Record<string, unknown>>(args: readonly string[]): T;
   /** Stops the API server (etcd keeps the data), for the fault cases. */
@@ -116,7 +121,7 @@ export async function startControlPlane(
   const etcdPeer = await freePort();
   const etcd = startProcess(
     "etcd",
-    "etcd",
+    exe("etcd"),
     [
       "--data-dir",
       path.join(dir, "etcd"),
@@ -295,6 +300,8 @@ export async function startControlPlane(
     server,
     nodes,
     kubectl,
+    kubectlRun: (args, input) =>
+      run(exe("kubectl"), ["--kubeconfig", kubeconfig, ...args], { input, allowFail: true }),
     getJson: (args) => JSON.parse(kubectl(["get", ...args, "-o", "json"])),
     stopApiServer: async () => {
       if (apiServer) await stopProcess(apiServer);

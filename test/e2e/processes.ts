@@ -14,6 +14,23 @@ interface Running {
 }
 
 const running: Running[] = [];
+/** Undo steps (unmounts) that run after every process has stopped. */
+const cleanups: (() => void)[] = [];
+
+/** Registers an undo step for the end of the run (also on failure or interruption). */
+export function onCleanup(step: () => void): void {
+  cleanups.push(step);
+}
+
+function runCleanups(): void {
+  for (const step of cleanups.splice(0).reverse()) {
+    try {
+      step();
+    } catch (err) {
+      process.stderr.write(`e2e: cleanup failed: ${err instanceof Error ? err.message : err}\n`);
+    }
+  }
+}
 
 /** Starts a program in the background; its output goes to `log`. */
 export function startProcess(
@@ -64,6 +81,7 @@ export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<
 /** Stops every process still running, newest first. */
 export async function stopAll(): Promise<void> {
   for (const r of [...running].reverse()) await stopProcess(r.child);
+  runCleanups();
 }
 
 /** The same, synchronously, for the exit handler. */
@@ -75,6 +93,7 @@ function killAllNow(): void {
       // already gone
     }
   }
+  runCleanups();
 }
 
 process.on("exit", killAllNow);

@@ -12,7 +12,10 @@
  */
 import * as path from "node:path";
 import { duration } from "../../tools/toolchain";
+import { apiServerCases } from "./cases/apiServer";
 import { cycleCases } from "./cases/cycles";
+import { nodeCases } from "./cases/node";
+import { practiceCases } from "./cases/practice";
 import { previewCases } from "./cases/previews";
 import { packStandinCharts } from "./charts";
 import { type ControlPlane, startControlPlane } from "./controlPlane";
@@ -21,7 +24,13 @@ import { type Case, type Context, runCases } from "./runner";
 import { type SshNode, startSshNode } from "./sshNode";
 import { createWorkspace } from "./workspace";
 
-const ALL: readonly Case[] = [...previewCases, ...cycleCases];
+const ALL: readonly Case[] = [
+  ...previewCases,
+  ...cycleCases,
+  ...nodeCases,
+  ...apiServerCases,
+  ...practiceCases,
+];
 
 async function main(argv: string[]): Promise<number> {
   const started = Date.now();

@@ -84,7 +84,16 @@ export function check(condition: unknown, message: string): asserts condition {
 
 /** Throws when two values differ, showing both. */
 export function same<T>(actual: T, expected: T, what: string): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
+  const a = canonical(actual);
+  const e = canonical(expected);
   if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+}
+
+/** JSON with object keys sorted, so that key order does not count. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 }

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { toolchainRoot } from "../../tools/toolchain";
-import { freePort, listening, run, startProcess, waitFor } from "./processes";
+import { freePort, listening, onCleanup, run, startProcess, waitFor } from "./processes";
 import { Blocked } from "./runner";
 
 /** Tools of a node that the stand-in replaces (the rest are Debian's own). */
@@ -21,6 +21,7 @@ export const STANDIN_TOOLS = [
   "exportfs",
   "git",
   "gpg",
+  "jar",
   "javac",
   "kubeadm",
   "kubectl",
@@ -33,6 +34,11 @@ export const STANDIN_TOOLS = [
 ] as const;
 
 const SUITE = "bookworm";
+/**
+ * Besides the minimal base: what the lab's Ubuntu box has and its scripts write into (systemd's
+ * modules-load.d, procps' sysctl.d, the SSH server's sshd_config.d).
+ */
+const PACKAGES = ["systemd", "procps", "kmod", "openssh-server", "iproute2"];
 const MIRROR = "http://deb.debian.org/debian";
 
 export interface ToolCall {
@@ -61,7 +67,7 @@ export interface SshNode {
 
 /** The Debian root every node starts from: debootstrap once, then a cached archive. */
 function baseRoot(): string {
-  const archive = path.join(toolchainRoot(), `node-root-${SUITE}.tar`);
+  const archive = path.join(toolchainRoot(), `node-root-${SUITE}-${PACKAGES.join("-")}.tar`);
   if (fs.existsSync(archive)) return archive;
   for (const tool of ["debootstrap", "tar"]) {
     if (run("sh", ["-c", `command -v ${tool}`], { allowFail: true }).status !== 0) {
@@ -70,7 +76,7 @@ function baseRoot(): string {
   }
   const dir = `${archive}.d`;
   fs.rmSync(dir, { recursive: true, force: true });
-  run("debootstrap", ["--variant=minbase", SUITE, dir, MIRROR]);
+  run("debootstrap", ["--variant=minbase", `--include=${PACKAGES.join(",")}`, SUITE, dir, MIRROR]);
   run("tar", ["-cf", `${archive}.part`, "-C", dir, "."]);
   fs.renameSync(`${archive}.part`, archive);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -89,6 +95,11 @@ export async function startSshNode(dir: string, authorizedKey: string): Promise<
   const root = path.join(dir, "root");
   fs.mkdirSync(root, { recursive: true, mode: 0o755 });
   run("tar", ["-xf", baseRoot(), "-C", root]);
+  // A node has /proc (bash's process substitution reads /dev/fd, which points into it).
+  run("mount", ["-t", "proc", "proc", path.join(root, "proc")]);
+  onCleanup(() => {
+    run("umount", ["-l", path.join(root, "proc")], { allowFail: true });
+  });
 
   const standins = path.join(root, "opt", "standin", "bin");
   fs.mkdirSync(standins, { recursive: true });

@@ -104,6 +104,10 @@ function newRunDir(): string {
     .filter((d) => d.startsWith("run-"))
     .sort();
   for (const d of old.slice(0, Math.max(0, old.length - (KEEP_RUNS - 1)))) {
+    // A run that was killed may have left its node's /proc mounted: never delete through it.
+    const proc = path.join(base, d, "node", "root", "proc");
+    if (fs.existsSync(path.join(proc, "self"))) run("umount", ["-l", proc], { allowFail: true });
+    if (fs.existsSync(path.join(proc, "self"))) continue;
     fs.rmSync(path.join(base, d), { recursive: true, force: true });
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");

@@ -3,6 +3,8 @@
  * stack supports: what a reader runs before the first `up`. Vagrant-mode stacks preview with the
  * stand-in `vagrant` and `VBoxManage` on PATH, as on a reader's machine with both installed.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { type Case, check } from "../runner";
 import { errorsOf, lab, previewJson } from "../workspace";
 
@@ -27,6 +29,9 @@ export const previewCases: Case[] = MATRIX.flatMap(({ stack, modes }) =>
       name: `preview ${stack} (${mode}${i === 0 ? ", default" : ""})`,
       plugins: PLUGINS,
       async run(ctx) {
+        // The stack file goes back as it was afterwards: the other cases start from it.
+        const stackFile = path.join(ctx.ws.dir, `Pulumi.${stack}.yaml`);
+        const original = fs.readFileSync(stackFile, "utf8");
         const settings: Record<string, string> = { "lab:charts.dir": ctx.charts };
         if (i > 0) settings["lab:cluster.mode"] = mode;
         if (mode === "kubeconfig") {
@@ -42,9 +47,7 @@ export const previewCases: Case[] = MATRIX.flatMap(({ stack, modes }) =>
           const creates = steps.filter((s) => s.op === "create").length;
           return `${steps.length} resources, ${creates} to create`;
         } finally {
-          for (const k of Object.keys(settings)) {
-            if (k !== "lab:charts.dir") lab(ctx.ws, stack, ["config", "rm", k]);
-          }
+          fs.writeFileSync(stackFile, original);
         }
       },
     }),
