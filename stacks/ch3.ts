@@ -144,8 +144,8 @@ function rollout(ch: Chapter) {
       annotations: {
         // Replaces `--record`: `kubectl rollout history` shows which setting made each revision.
         [CHANGE_CAUSE]: `pulumi up: lab:ch3.rolloutTag=${ch.s.rolloutTag} (${image})`,
-        // A tag that does not exist (the book's 1.17.23) fails `pulumi up` after this long,
-        // with the pods' ImagePullBackOff in the message, instead of after ten minutes.
+        // A tag that does not exist (the book's 1.17.23) fails `pulumi up` after this long
+        // ("timed out waiting to be Ready"), instead of after ten minutes.
         "pulumi.com/timeoutSeconds": String(ch.s.rolloutTimeout),
       },
     },
@@ -543,7 +543,10 @@ export function buildCh3(config: LabConfig<"ch3">, cluster: LabCluster) {
   if (cluster.mode === "render" && (s.cordon.length || s.drain.length)) {
     outputs.note = "render mode: cordon and drain act on a running cluster and are left out";
   }
-  outputs.workers = lab ? lab.nodes.length - 1 : undefined;
-  outputs.masterAddress = lab ? `${config.network.prefix}.${CLUSTER.masterHost}` : undefined;
+  // Only on the lab cluster: the engine warns about every undefined stack output.
+  if (lab) {
+    outputs.workers = lab.nodes.length - 1;
+    outputs.masterAddress = `${config.network.prefix}.${CLUSTER.masterHost}`;
+  }
   return outputs;
 }

@@ -203,13 +203,19 @@ export async function startControlPlane(
     { log: log("kube-controller-manager") },
   );
   startProcess("kube-scheduler", exe("kube-scheduler"), common, { log: log("kube-scheduler") });
+  // kwok's own stages, and the e2e's: a pod of an image that does not exist stays unready.
+  const stages = path.join(dir, "kwok-stages.yaml");
+  fs.writeFileSync(
+    stages,
+    `${fs.readFileSync(kwokStages, "utf8")}\n---\n${fs.readFileSync(path.join(__dirname, "kwok", "image-pull-fails.yaml"), "utf8")}`,
+  );
   const kwokPort = await freePort();
   startProcess(
     "kwok",
     exe("kwok"),
     [
       `--kubeconfig=${kubeconfig}`,
-      `--config=${kwokStages}`,
+      `--config=${stages}`,
       "--manage-all-nodes=false",
       "--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake",
       "--cidr=10.244.0.1/16",

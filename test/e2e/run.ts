@@ -13,6 +13,7 @@
 import * as path from "node:path";
 import { duration } from "../../tools/toolchain";
 import { apiServerCases } from "./cases/apiServer";
+import { ch3Cases } from "./cases/ch3";
 import { cycleCases } from "./cases/cycles";
 import { nodeCases } from "./cases/node";
 import { practiceCases } from "./cases/practice";
@@ -30,6 +31,7 @@ const ALL: readonly Case[] = [
   ...nodeCases,
   ...apiServerCases,
   ...practiceCases,
+  ...ch3Cases,
 ];
 
 async function main(argv: string[]): Promise<number> {

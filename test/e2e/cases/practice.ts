@@ -156,6 +156,15 @@ export const practiceCases: Case[] = [
       same(changes(ws, STACK), ["update my-nginx-deployment"], "preview after the drift");
       upAndSettle(ws, STACK);
       same(deployment(cp, "my-nginx-deployment").spec.replicas, 3, "replicas after up");
+      cp.kubectl(["set", "image", "deployment/my-nginx-deployment", "nginx=nginx:1.12"]);
+      lab(ws, STACK, ["refresh", "--yes", "--skip-preview"]);
+      same(changes(ws, STACK), ["update my-nginx-deployment"], "preview after kubectl set image");
+      upAndSettle(ws, STACK);
+      same(
+        deployment(cp, "my-nginx-deployment").spec.template.spec.containers[0].image,
+        "nginx:1.10",
+        "image after up",
+      );
 
       // The API server goes away while up creates: the next up converges, nothing doubled.
       const faults = await lostApiServer(ctx.ws, cp);
