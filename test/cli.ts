@@ -10,16 +10,17 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `tsx tools/<tool>.ts <args>` in the project folder. */
+/** Runs `tsx tools/<tool>.ts <args>` in the project folder (or in a copy of it). */
 export function runTool(
   tool: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
+  project = PROJECT_DIR,
 ): Promise<CliResult> {
   const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
   return new Promise((resolve, reject) => {
     const child = spawn(tsx, [path.join("tools", `${tool}.ts`), ...args], {
-      cwd: PROJECT_DIR,
+      cwd: project,
       env,
     });
     let stdout = "";

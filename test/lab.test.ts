@@ -1,12 +1,14 @@
 /**
  * `npm run lab -- <stack> <command>`: the Pulumi CLI with a local state folder, a default
- * passphrase and no login. A stand-in CLI records how it is called.
+ * passphrase and no login. It runs in a copy of the project, and a stand-in CLI records how it is
+ * called.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { downloadAdvice } from "../tools/lab";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { runTool } from "./cli";
 
@@ -17,6 +19,7 @@ const launcherVersion = JSON.parse(
 const FAKE = `#!/bin/sh
 {
   echo "ARGS $*"
+  echo "STACK $PULUMI_STACK"
   echo "BACKEND $PULUMI_BACKEND_URL"
   echo "PASSPHRASE $PULUMI_CONFIG_PASSPHRASE"
   echo "TRANSPILE_ONLY $PULUMI_NODEJS_TRANSPILE_ONLY"
@@ -31,8 +34,24 @@ function fakeCli(dir: string): string {
   return file;
 }
 
+/** The project's files lab.ts reads (and the code it loads), in a scratch folder. */
+function scratchCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-project-"));
+  for (const entry of fs.readdirSync(PROJECT_DIR)) {
+    if (/^Pulumi\..*yaml$|^package\.json$|^tsconfig\.json$/.test(entry)) {
+      fs.copyFileSync(path.join(PROJECT_DIR, entry), path.join(dir, entry));
+    }
+  }
+  for (const folder of ["tools", "lib", "stacks", "components"]) {
+    fs.cpSync(path.join(PROJECT_DIR, folder), path.join(dir, folder), { recursive: true });
+  }
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"));
+  fs.mkdirSync(path.join(dir, ".pulumi-state"));
+  return dir;
+}
+
 /** Runs the wrapper with a PATH that has node and the shell but no Pulumi CLI. */
-async function lab(args: string[], extra: NodeJS.ProcessEnv = {}) {
+async function lab(args: string[], extra: NodeJS.ProcessEnv = {}, project = scratchCopy()) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "lab-"));
   const log = path.join(home, "calls.log");
   // Where the `pulumi` npm package keeps the CLI it downloads; a stand-in is placed there.
@@ -44,24 +63,40 @@ async function lab(args: string[], extra: NodeJS.ProcessEnv = {}) {
     FAKE_LOG: log,
     ...extra,
   };
-  const result = await runTool("lab", args, env);
+  const result = await runTool("lab", args, env, project);
   const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
-  return { ...result, calls, home };
+  const args_ = calls.split("\n").filter((l) => l.startsWith("ARGS "));
+  return { ...result, calls, args: args_, home, project };
+}
+
+/** The files of a folder, recursively. */
+function filesOf(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort();
 }
 
 describe("npm run lab", () => {
-  it("selects or creates the stack, then runs the command with the default passphrase", async () => {
+  it("creates a new stack's state, then runs the command on it with the default passphrase", async () => {
     const r = await lab(["dev", "preview", "--diff"]);
     expect(r.code).toBe(0);
-    const args = r.calls.split("\n").filter((l) => l.startsWith("ARGS "));
-    expect(args).toEqual([
-      "ARGS stack select --create --secrets-provider passphrase dev",
+    expect(r.args).toEqual([
+      "ARGS stack init --secrets-provider passphrase dev",
       "ARGS preview --diff",
     ]);
+    expect(r.calls).toContain("STACK dev");
     expect(r.calls).toContain("PASSPHRASE k8sinfra-lab");
     expect(r.calls).toContain("TRANSPILE_ONLY true");
     // Pulumi.yaml's relative backend URL resolves against this folder.
-    expect(r.calls).toContain(`CWD ${PROJECT_DIR}`);
+    expect(r.calls).toContain(`CWD ${r.project}`);
+  }, 30_000);
+
+  it("a stack that has state: the command alone, on that stack (no second CLI start to select it)", async () => {
+    const project = scratchCopy();
+    const state = path.join(project, ".pulumi-state", ".pulumi", "stacks", "lab");
+    fs.mkdirSync(state, { recursive: true });
+    fs.writeFileSync(path.join(state, "practice.json"), "{}");
+    const r = await lab(["practice", "stack", "output"], {}, project);
+    expect(r.args).toEqual(["ARGS stack output"]);
+    expect(r.calls).toContain("STACK practice");
   }, 30_000);
 
   it("keeps the state in .pulumi-state/ of the project, a folder every clone has and git ignores", () => {
@@ -79,6 +114,8 @@ describe("npm run lab", () => {
     expect(r.calls).toContain("PASSPHRASE mine");
     expect(r.calls).toContain("BACKEND file:///tmp/elsewhere");
     expect(r.calls).not.toContain("k8sinfra-lab");
+    // Only the CLI knows whether the stack exists in another backend.
+    expect(r.args[0]).toBe("ARGS stack select --create --secrets-provider passphrase practice");
   }, 30_000);
 
   it("prefers a Pulumi CLI already on PATH", async () => {
@@ -99,5 +136,67 @@ describe("npm run lab", () => {
     expect(r.stderr).toContain("usage: npm run lab -- <stack> <pulumi command>");
     expect(r.stderr).toMatch(/stacks: .*dev.*practice/);
     expect(r.calls).toBe("");
+  }, 30_000);
+
+  it("an unknown stack is named with the known ones, and nothing is created", async () => {
+    const project = scratchCopy();
+    const before = filesOf(project);
+    const r = await lab(["ch9", "preview"], {}, project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"ch9" is not a stack of this project');
+    expect(r.stderr).toMatch(/its stacks: ch2, ch3, .*practice/);
+    expect(r.calls).toBe("");
+    expect(filesOf(project)).toEqual(before);
+  }, 30_000);
+
+  it("a new stack with a bad setting is refused before it is created; config set can still fix it", async () => {
+    const project = scratchCopy();
+    fs.appendFileSync(
+      path.join(project, "Pulumi.practice.yaml"),
+      "  lab:practice.activeColor: purple\n",
+    );
+    const before = filesOf(project);
+    const r = await lab(["practice", "preview"], {}, project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'lab:practice.activeColor: must be one of: blue, green (got "purple")',
+    );
+    expect(r.calls).toBe("");
+    expect(filesOf(project)).toEqual(before);
+    const fix = await lab(
+      ["practice", "config", "set", "lab:practice.activeColor", "blue"],
+      {},
+      project,
+    );
+    expect(fix.code).toBe(0);
+    expect(fix.args.at(-1)).toBe("ARGS config set lab:practice.activeColor blue");
+  }, 30_000);
+
+  it("a CLI that cannot be downloaded ends with what to do", async () => {
+    // No CLI on PATH and none fetched yet; node's fetch fails as it does offline.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "lab-offline-"));
+    const preload = path.join(home, "offline.js");
+    fs.writeFileSync(
+      preload,
+      'globalThis.fetch = async () => { throw new TypeError("fetch failed"); };\n',
+    );
+    const r = await runTool(
+      "lab",
+      ["dev", "preview"],
+      {
+        PATH: [path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter),
+        HOME: home,
+        PULUMI_HOME: home,
+        NODE_OPTIONS: `--require ${preload}`,
+      },
+      scratchCopy(),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `The Pulumi CLI v${launcherVersion} could not be downloaded (fetch failed).`,
+    );
+    expect(r.stderr).toContain("HTTPS_PROXY");
+    expect(r.stderr).toContain("https://www.pulumi.com/docs/install/");
+    expect(downloadAdvice("1.0.0", "x")).toContain("connect to the internet once");
   }, 30_000);
 });

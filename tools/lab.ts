@@ -6,13 +6,17 @@
  *   npm run lab -- practice config set lab:practice.activeColor blue
  *
  * It runs the CLI in the project folder, where `Pulumi.yaml` keeps the state in `.pulumi-state/`,
- * supplies the documented default passphrase unless one is set, selects (creating if needed) the
- * stack, and lets the CLI transpile without type-checking (`npm test` checks types). A Pulumi CLI on PATH is used as is; otherwise the `pulumi`
- * npm package, a devDependency, fetches the pinned CLI on first use. Written in TypeScript rather
- * than shell so that it runs the same on Windows, where most of the book's readers are.
+ * supplies the documented default passphrase unless one is set, works on the named stack (creating
+ * its state on first use), and lets the CLI transpile without type-checking (`npm test` checks
+ * types). Before it creates anything it checks the stack's name (a `Pulumi.<stack>.yaml` of this
+ * project) and, for the commands that run the program, the stack's settings. A Pulumi CLI on PATH
+ * is used as is; otherwise the `pulumi` npm package, a devDependency, fetches the pinned CLI on first
+ * use. Written in TypeScript rather than shell so that it runs the same on Windows, where most of
+ * the book's readers are.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 
 /** The project folder. */
@@ -21,54 +25,162 @@ const ROOT = path.resolve(__dirname, "..");
 /** Encrypts the lab stacks' secrets unless PULUMI_CONFIG_PASSPHRASE(_FILE) says otherwise. */
 export const DEFAULT_PASSPHRASE = "k8sinfra-lab";
 
-/** The environment the Pulumi CLI runs with. */
-export function labEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** Pulumi commands that run the program, and so read the stack's settings. */
+const RUNS_PROGRAM = new Set(["preview", "pre", "up", "update", "refresh", "destroy", "watch"]);
+
+/** The environment the Pulumi CLI runs with, working on `stack`. */
+export function labEnvironment(env: NodeJS.ProcessEnv, stack?: string): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   if (out.PULUMI_CONFIG_PASSPHRASE === undefined && !out.PULUMI_CONFIG_PASSPHRASE_FILE) {
     out.PULUMI_CONFIG_PASSPHRASE = DEFAULT_PASSPHRASE;
   }
   out.PULUMI_NODEJS_TRANSPILE_ONLY ??= "true";
   out.PULUMI_SKIP_UPDATE_CHECK ??= "true";
+  // The CLI works on this stack without a `pulumi stack select` (a second CLI start) per command.
+  if (stack) out.PULUMI_STACK = stack;
   return out;
 }
 
-/** The command that starts the Pulumi CLI: one on PATH (outside node_modules), else the npm launcher. */
-export function pulumiCommand(env: NodeJS.ProcessEnv, root = ROOT): [string, string[]] {
+/** A Pulumi CLI on PATH (outside node_modules), if any. */
+export function pulumiOnPath(env: NodeJS.ProcessEnv): string | undefined {
   const names = process.platform === "win32" ? ["pulumi.exe"] : ["pulumi"];
   for (const dir of (env.PATH ?? "").split(path.delimiter)) {
     if (!dir || dir.includes("node_modules")) continue;
     for (const name of names) {
       const candidate = path.join(dir, name);
-      if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return [candidate, []];
+      if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return candidate;
     }
   }
-  return [process.execPath, [path.join(root, "node_modules", "pulumi", "run.js")]];
+  return undefined;
 }
 
-function stacks(root: string): string {
+/** The CLI version the `pulumi` launcher package pins. */
+export function launcherVersion(root = ROOT): string {
+  return JSON.parse(
+    fs.readFileSync(path.join(root, "node_modules", "pulumi", "package.json"), "utf8"),
+  ).version;
+}
+
+/** What a reader does when the CLI cannot be fetched. */
+export function downloadAdvice(version: string, why: string): string {
+  return [
+    `The Pulumi CLI v${version} could not be downloaded (${why}).`,
+    "npm run lab fetches it once from get.pulumi.com, then works offline. Either:",
+    "  - connect to the internet once and run the command again;",
+    "  - behind a proxy, set HTTPS_PROXY (e.g. HTTPS_PROXY=http://proxy:3128) and run it again;",
+    `  - or install the Pulumi CLI yourself (https://www.pulumi.com/docs/install/) so that \`pulumi\` is on PATH.`,
+  ].join("\n");
+}
+
+/**
+ * The CLI: one on PATH, else the one the launcher package keeps (fetched on first use). The
+ * launcher's own folder goes first on PATH, so that the CLI finds its language host beside it.
+ */
+async function pulumiCli(env: NodeJS.ProcessEnv): Promise<{ exe: string; env: NodeJS.ProcessEnv }> {
+  const onPath = pulumiOnPath(env);
+  if (onPath) return { exe: onPath, env };
+  const launcher = createRequire(path.join(ROOT, "package.json"));
+  const { resolve } = launcher("pulumi/lib/resolve") as { resolve(): Promise<string> };
+  try {
+    const exe = await resolve();
+    return { exe, env: { ...env, PATH: `${path.dirname(exe)}${path.delimiter}${env.PATH ?? ""}` } };
+  } catch (err) {
+    throw new LabError(
+      downloadAdvice(launcherVersion(), err instanceof Error ? err.message : String(err)),
+    );
+  }
+}
+
+/** A stop with a message and no stack trace. */
+class LabError extends Error {}
+
+/** Stacks of the project: its `Pulumi.<stack>.yaml` files. */
+export function knownStacks(root = ROOT): string[] {
   return fs
     .readdirSync(root)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter(Boolean)
-    .join(", ");
+    .filter((s): s is string => s !== undefined)
+    .sort();
 }
 
-function main(argv: string[]): number {
+/** Whether the stack has state in the project's own backend (`.pulumi-state/`). */
+function hasState(root: string, stack: string): boolean {
+  return fs.existsSync(
+    path.join(root, ".pulumi-state", ".pulumi", "stacks", "lab", `${stack}.json`),
+  );
+}
+
+/** Problems with the stack file's settings, as the program would report them at preview. */
+async function settingsProblems(stack: string): Promise<string | undefined> {
+  const { stackConfig } = await import("./mockRun.js");
+  const { parseLabConfig } = await import("../lib/config.js");
+  const { config, secretKeys } = stackConfig(stack);
+  const raw = Object.fromEntries(
+    Object.entries(config).map(([k, value]) => [k, { value, secret: secretKeys.includes(k) }]),
+  );
+  try {
+    parseLabConfig(stack, raw);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
   const [stack, ...command] = argv;
+  const stacks = knownStacks(ROOT);
   if (!stack || command.length === 0) {
     process.stderr.write(
-      `usage: npm run lab -- <stack> <pulumi command> [flags]   e.g. npm run lab -- dev up --yes\nstacks: ${stacks(ROOT)}\n`,
+      `usage: npm run lab -- <stack> <pulumi command> [flags]   e.g. npm run lab -- dev up --yes\nstacks: ${stacks.join(", ")}\n`,
     );
     return 2;
   }
-  const env = labEnvironment(process.env);
-  const [exe, pre] = pulumiCommand(env);
+  if (!stacks.includes(stack)) {
+    process.stderr.write(
+      [
+        `"${stack}" is not a stack of this project; its stacks: ${stacks.join(", ")}.`,
+        `A stack of your own starts as a copy of a chapter's file, e.g. Pulumi.ch3.yaml -> Pulumi.${stack}.yaml (set lab:chapter in it).`,
+        "",
+      ].join("\n"),
+    );
+    return 2;
+  }
+  const ownBackend = process.env.PULUMI_BACKEND_URL === undefined;
+  const isNew = ownBackend && !hasState(ROOT, stack);
+  if (isNew && RUNS_PROGRAM.has(command[0])) {
+    const problems = await settingsProblems(stack);
+    if (problems) {
+      process.stderr.write(`${problems}\n`);
+      return 2;
+    }
+  }
+  const cli = await pulumiCli(labEnvironment(process.env, stack));
   const run = (args: string[]) =>
-    spawnSync(exe, [...pre, ...args], { cwd: ROOT, env, stdio: "inherit" }).status ?? 1;
-
-  const selected = run(["stack", "select", "--create", "--secrets-provider", "passphrase", stack]);
-  if (selected !== 0) return selected;
+    spawnSync(cli.exe, args, { cwd: ROOT, env: cli.env, stdio: "inherit" }).status ?? 1;
+  if (!ownBackend) {
+    // Another backend: only the CLI can tell whether the stack exists there.
+    const selected = run([
+      "stack",
+      "select",
+      "--create",
+      "--secrets-provider",
+      "passphrase",
+      stack,
+    ]);
+    if (selected !== 0) return selected;
+  } else if (isNew) {
+    const created = run(["stack", "init", "--secrets-provider", "passphrase", stack]);
+    if (created !== 0) return created;
+  }
   return run(command);
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`${err instanceof LabError ? err.message : (err?.stack ?? err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -119,14 +119,18 @@ export const cycleCases: Case[] = [
       // create them, then a server-side dry run of every file.
       const cp = await ctx.controlPlane();
       const crds = path.join(dir, "0-crd");
+      const namespaces = listFiles(dir)
+        .filter((f) => /-namespace-/.test(f))
+        .map((f) => path.join(dir, f));
       if (fs.existsSync(crds)) {
         cp.kubectl(["apply", "-R", "-f", crds]);
         cp.kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]);
       }
-      for (const file of listFiles(dir).filter((f) => /-namespace-/.test(f))) {
-        cp.kubectl(["apply", "-f", path.join(dir, file)]);
-      }
+      for (const file of namespaces) cp.kubectl(["apply", "-f", file]);
       const dryRun = cp.kubectlRun(["apply", "--dry-run=server", "-R", "-f", dir]);
+      // Gone again before anything else runs on this API server.
+      for (const file of namespaces) cp.kubectl(["delete", "--wait=true", "-f", file]);
+      if (fs.existsSync(crds)) cp.kubectl(["delete", "--wait=true", "-R", "-f", crds]);
       check(
         dryRun.status === 0,
         `kubectl apply --dry-run=server -f rendered/dev:\n${dryRun.stderr}`,
