@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../lib/charts";
+import { VERSIONS } from "../lib/versions";
 
 /** Arguments of an `IngressNginx`. */
 export interface IngressNginxArgs {
@@ -35,9 +36,14 @@ export class IngressNginx extends pulumi.ComponentResource {
       `${name}-chart`,
       {
         ...args.chart,
+        // `ingress-nginx-controller`, as the book's `kubectl get` shows it.
+        name: VERSIONS.charts.ingressNginx.release,
         namespace: namespace.metadata.name,
         values: {
           controller: {
+            // The webhook's certificate is made by the chart's Helm hook Jobs, which helm.v4.Chart
+            // leaves out; with the webhook on, the controller would wait for that Secret forever.
+            admissionWebhooks: { enabled: false },
             ingressClassResource: { name: this.className, default: true },
             service: {
               type: "NodePort",

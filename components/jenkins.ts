@@ -28,7 +28,10 @@ export interface JenkinsArgs {
   readonly adminPassword: pulumi.Input<string>;
   /** The configuration-as-code document. */
   readonly casc: pulumi.Input<string>;
-  /** Plugins besides the chart's own (Job DSL for the jobs, Slack when configured). */
+  /**
+   * Plugins besides the chart's own, each pinned as `<name>:<version>` (Job DSL for the jobs, Slack
+   * when configured); nothing is resolved to "latest".
+   */
   readonly plugins: readonly string[];
   /** Do not wait for the chart's objects (no load balancer to give its Service an address). */
   readonly skipAwait?: boolean;
@@ -79,6 +82,8 @@ export class Jenkins extends pulumi.ComponentResource {
         values: {
           persistence: { existingClaim: args.existingClaim },
           controller: {
+            // `admin.createSecret` stays at its default, true: the chart hands the existing
+            // Secret's keys to JCasC as `${chart-admin-username}` / `${chart-admin-password}` only then.
             admin: {
               existingSecret: adminSecret.metadata.name,
               userKey: "jenkins-admin-user",
@@ -101,8 +106,13 @@ export class Jenkins extends pulumi.ComponentResource {
             serviceAnnotations: { "metallb.io/loadBalancerIPs": args.address },
             jenkinsOpts: args.jenkinsOpts,
             javaOpts: `-Duser.timezone=${args.timezone}`,
-            numExecutors: 0,
+            // Plugins as pinned: the chart's and ours at their versions, their dependencies at the
+            // lowest versions they need, not the newest (which may need a newer Jenkins).
+            installLatestPlugins: false,
+            installLatestSpecifiedPlugins: false,
             additionalPlugins: [...args.plugins],
+            // The chart reads `controller.numExecutors` and `agent.enabled` only in its default
+            // JCasC, which is off; the executors are set in the project's JCasC (lib/jenkins.ts).
             JCasC: { defaultConfig: false, configScripts: { "k8sinfra-lab": args.casc } },
             containerEnv: envSecret
               ? Object.keys(args.secretEnv ?? {}).map((key) => ({
@@ -111,7 +121,6 @@ export class Jenkins extends pulumi.ComponentResource {
                 }))
               : [],
           },
-          agent: { enabled: true },
           serviceAccount: { create: true, name: args.release },
         },
       },

@@ -1,11 +1,13 @@
-import * as command from "@pulumi/command";
+import type * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { CLUSTER } from "../lib/book";
+import { nodeStep } from "../lib/nodeStep";
 import { caCertHash, kubeconfig } from "../lib/pki";
 import * as scripts from "../lib/scripts";
 import type { LabNode } from "../lib/vagrant";
+import type { VmEndpoint } from "./vagrantCluster";
 
 /** Arguments of a `KubeadmCluster`. */
 export interface KubeadmClusterArgs {
@@ -13,6 +15,8 @@ export interface KubeadmClusterArgs {
   readonly nodes: readonly LabNode[];
   /** The resource that brings up each node's VM, by node name; each node's steps wait for it. */
   readonly vms: Readonly<Record<string, pulumi.CustomResource>>;
+  /** How to reach each node (SSH, the master's API server), by node name. */
+  readonly endpoints: Readonly<Record<string, pulumi.Output<VmEndpoint>>>;
   /** OpenSSH private key that logs in as root on every node (set up by the VMs' provisioning). */
   readonly sshPrivateKey: pulumi.Input<string>;
   /** Kubernetes release, e.g. `1.36.0`. */
@@ -24,6 +28,12 @@ export interface KubeadmClusterArgs {
   /** The host-only network the nodes talk on, e.g. `192.168.56.0/24`. */
   readonly nodeCidr: string;
 }
+
+/**
+ * For commands whose standard input carries the join token: nothing of their output is shown, and
+ * (with `additionalSecretOutputs`) none is kept in plain text, should kubeadm print the token.
+ */
+const SECRET_STDIN = { logging: "none" } as const;
 
 /**
  * The book's `master_node.sh` and `work_nodes.sh` as a dependency graph: `kubeadm init` on the
@@ -38,8 +48,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
   public readonly caCertHash: pulumi.Output<string>;
   /** The control plane and every join: the cluster is complete once all of them are. */
   public readonly ready: readonly pulumi.Resource[];
-  /** `https://<master>:6443`. */
-  public readonly server: string;
+  /** The API server, as this machine reaches it (the master's forwarded port). */
+  public readonly server: pulumi.Output<string>;
   /** How Pulumi logs in to a node as root (for later steps on the nodes, such as the NFS server). */
   public readonly connection: (node: LabNode) => command.types.input.remote.ConnectionArgs;
 
@@ -47,8 +57,13 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     super("k8sinfra:kubernetes:KubeadmCluster", name, {}, opts);
     const child = { parent: this };
     const [master, ...workers] = args.nodes;
+    // The workers join the master on the host-only network; this machine reaches the API server
+    // through the port Vagrant forwards to it.
     const apiServer = `${master.ip}:${CLUSTER.apiServerPort}`;
-    this.server = `https://${apiServer}`;
+    this.server = args.endpoints[master.name].apply((e) => {
+      if (!e.api) throw new Error(`${master.name} has no forwarded API server port`);
+      return `https://${e.api.host}:${e.api.port}`;
+    });
 
     // The cluster CA: kubeadm uses a CA it finds in /etc/kubernetes/pki instead of making one.
     const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "RSA", rsaBits: 2048 }, child);
@@ -76,24 +91,30 @@ export class KubeadmCluster extends pulumi.ComponentResource {
       pulumi.interpolate`${tokenPart("id", 6)}.${tokenPart("secret", 16)}`,
     );
 
-    const connection = (node: LabNode): command.types.input.remote.ConnectionArgs => ({
-      host: node.ip,
-      port: 22,
-      user: "root",
-      privateKey: args.sshPrivateKey,
-      // The VM is up when `vagrant up` returns, but sshd may still be restarting after provisioning.
-      dialErrorLimit: 30,
-      perDialTimeout: 10,
-    });
+    const connection = (node: LabNode): command.types.input.remote.ConnectionArgs => {
+      const endpoint = args.endpoints[node.name];
+      return {
+        host: endpoint.apply((e) => e.ssh.host),
+        port: endpoint.apply((e) => e.ssh.port),
+        user: "root",
+        privateKey: args.sshPrivateKey,
+        // The key the VM had when Vagrant brought it up: the connection is refused to any other.
+        hostKey: endpoint.apply((e) => e.hostKey),
+        // The VM is up when `vagrant up` returns, but sshd may still be restarting after provisioning.
+        dialErrorLimit: 30,
+        perDialTimeout: 10,
+      };
+    };
     this.connection = connection;
 
-    const controlPlane = new command.remote.Command(
+    const controlPlane = nodeStep(
       `${name}-control-plane`,
       {
         connection: connection(master),
         create: scripts.controlPlane({
           nodeName: master.name,
           advertiseAddress: master.ip,
+          extraSans: ["127.0.0.1"],
           podCidr: args.podCidr,
           kubernetesVersion: args.kubernetesVersion,
           calicoVersion: args.calicoVersion,
@@ -102,12 +123,17 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         stdin: pulumi.secret(pulumi.interpolate`${token}\n${ca.certPem}\n${caKey.privateKeyPem}\n`),
         // A new master VM needs a new control plane.
         triggers: [args.vms[master.name].id],
+        ...SECRET_STDIN,
       },
-      { parent: this, dependsOn: [args.vms[master.name]] },
+      {
+        parent: this,
+        dependsOn: [args.vms[master.name]],
+        additionalSecretOutputs: ["stdout", "stderr"],
+      },
     );
 
     const joins = workers.map((worker) => {
-      const join = new command.remote.Command(
+      const join = nodeStep(
         `${name}-join-${worker.name}`,
         {
           connection: connection(worker),
@@ -118,18 +144,23 @@ export class KubeadmCluster extends pulumi.ComponentResource {
           // A rebuilt VM or control plane: reset, then join again.
           delete: scripts.resetNode(),
           triggers: [args.vms[worker.name].id, controlPlane.id],
+          ...SECRET_STDIN,
         },
         // Only the control plane and this worker's own VM: the workers join in parallel.
         {
           parent: this,
           dependsOn: [controlPlane, args.vms[worker.name]],
           deleteBeforeReplace: true,
+          additionalSecretOutputs: ["stdout", "stderr"],
         },
       );
       // When the worker leaves the stack, its node object goes too, while the master still runs.
-      new command.remote.Command(
+      nodeStep(
         `${name}-forget-${worker.name}`,
-        { connection: connection(master), delete: scripts.forgetNode(worker.name) },
+        {
+          connection: connection(master),
+          delete: scripts.forgetNode(worker.name),
+        },
         { parent: this, dependsOn: [join] },
       );
       return join;
@@ -138,7 +169,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     // The book's /etc/hosts entries on every node; rewritten on each node when the node list changes.
     const hosts = scripts.hostsFile(args.nodes.map((n) => ({ name: n.name, ip: n.ip })));
     for (const node of args.nodes) {
-      new command.remote.Command(
+      nodeStep(
         `${name}-hosts-${node.name}`,
         { connection: connection(node), create: hosts },
         { parent: this, dependsOn: [args.vms[node.name]] },
@@ -172,11 +203,11 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     );
     this.kubeconfig = pulumi.secret(
       pulumi
-        .all([ca.certPem, adminCert.certPem, adminKey.privateKeyPem])
-        .apply(([caCertPem, clientCertPem, clientKeyPem]) =>
+        .all([ca.certPem, adminCert.certPem, adminKey.privateKeyPem, this.server])
+        .apply(([caCertPem, clientCertPem, clientKeyPem, server]) =>
           kubeconfig({
             clusterName: "k8sinfra-lab",
-            server: this.server,
+            server,
             caCertPem,
             clientCertPem,
             clientKeyPem,

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../lib/charts";
+import { VERSIONS } from "../lib/versions";
 
 /** Arguments of a `MetalLb`. */
 export interface MetalLbArgs {
@@ -50,19 +51,12 @@ export class MetalLb extends pulumi.ComponentResource {
       `${name}-chart`,
       {
         ...args.chart,
+        // `metallb-controller` and `metallb-speaker`, as the book's `kubectl get` shows them.
+        name: VERSIONS.charts.metallb.release,
         namespace: namespace.metadata.name,
-        values: {
-          // A speaker on every node including m-k8s, as the book's DaemonSet (5 pods: 1 + 4).
-          speaker: {
-            tolerations: [
-              {
-                key: "node-role.kubernetes.io/control-plane",
-                operator: "Exists",
-                effect: "NoSchedule",
-              },
-            ],
-          },
-        },
+        // No speaker tolerations: the chart's `speaker.tolerateMaster: true` default already
+        // tolerates the control plane, so a speaker runs on every node including m-k8s, as the
+        // book's DaemonSet (5 pods: 1 + 4); a toleration here would be rendered a second time.
       },
       child,
     );

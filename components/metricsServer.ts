@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../lib/charts";
+import { VERSIONS } from "../lib/versions";
 
 /** Arguments of a `MetricsServer`. */
 export interface MetricsServerArgs {
@@ -8,6 +9,28 @@ export interface MetricsServerArgs {
   readonly chart: ChartSource;
   /** Extra arguments of metrics-server (the book adds two kubelet flags). */
   readonly args: readonly string[];
+}
+
+/** `--flag` of `--flag=value`. */
+const flagName = (arg: string) => arg.split("=")[0];
+
+/**
+ * The chart's `defaultArgs` and `args` that give metrics-server each flag once: a flag that is one
+ * of the chart's defaults replaces it (the chart repeats flags rather than replacing them, and a
+ * repeated list flag such as `--kubelet-preferred-address-types` adds to the first), the others go
+ * into `args`, after the defaults.
+ */
+export function metricsServerValues(extra: readonly string[]): {
+  defaultArgs: string[];
+  args: string[];
+} {
+  const defaults: readonly string[] = VERSIONS.charts.metricsServer.defaultArgs;
+  const known = new Set(defaults.map(flagName));
+  const given = new Map(extra.map((arg) => [flagName(arg), arg]));
+  return {
+    defaultArgs: defaults.map((arg) => given.get(flagName(arg)) ?? arg),
+    args: extra.filter((arg) => !known.has(flagName(arg))),
+  };
 }
 
 /**
@@ -24,8 +47,10 @@ export class MetricsServer extends pulumi.ComponentResource {
       `${name}-chart`,
       {
         ...args.chart,
+        // Deployment, Service and ServiceAccount `metrics-server`, as the book's `kubectl get`.
+        name: VERSIONS.charts.metricsServer.release,
         namespace: "kube-system",
-        values: { args: [...args.args] },
+        values: metricsServerValues(args.args),
       },
       { parent: this },
     );

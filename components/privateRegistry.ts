@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import * as command from "@pulumi/command";
+import type * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
+import { nodeStep } from "../lib/nodeStep";
 import * as scripts from "../lib/scripts";
 
 type Connection = command.types.input.remote.ConnectionArgs;
@@ -105,30 +106,31 @@ export class PrivateRegistry extends pulumi.ComponentResource {
     this.certificate = cert.certPem;
     this.fingerprint = cert.certPem.apply(certificateFingerprint);
 
-    const files = new command.remote.Command(
+    const files = nodeStep(
       `${name}-certificate`,
       {
         connection: args.host.connection,
         create: scripts.registryCertificate(args.certDir, args.dataDir),
+        // The chapter's registry goes with it: its certificate, key and the images pushed to it.
+        delete: scripts.removeRegistry(args.certDir, args.dataDir),
         stdin: pulumi.secret(pulumi.interpolate`${cert.certPem}\n${key.privateKeyPem}\n`),
       },
       { parent: this, dependsOn: [...args.dependsOn] },
     );
-    const trust = Object.entries(args.nodes).map(
-      ([node, connection]) =>
-        new command.remote.Command(
-          `${name}-trust-${node}`,
-          {
-            connection,
-            create: scripts.trustRegistry({
-              registry: this.endpoint,
-              docker: node === args.host.name,
-            }),
-            delete: scripts.untrustRegistry(this.endpoint),
-            stdin: cert.certPem,
-          },
-          { parent: this, dependsOn: [...args.dependsOn] },
-        ),
+    const trust = Object.entries(args.nodes).map(([node, connection]) =>
+      nodeStep(
+        `${name}-trust-${node}`,
+        {
+          connection,
+          create: scripts.trustRegistry({
+            registry: this.endpoint,
+            docker: node === args.host.name,
+          }),
+          delete: scripts.untrustRegistry(this.endpoint),
+          stdin: cert.certPem,
+        },
+        { parent: this, dependsOn: [...args.dependsOn] },
+      ),
     );
 
     const image = new docker.RemoteImage(

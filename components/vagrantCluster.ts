@@ -1,6 +1,12 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { type LabNode, type Provision, vagrantfile, vmDefinition } from "../lib/vagrant";
+import {
+  API_HOST_PORT,
+  type LabNode,
+  type Provision,
+  vagrantfile,
+  vmDefinition,
+} from "../lib/vagrant";
 
 /** Arguments of a `VagrantCluster`. */
 export interface VagrantClusterArgs {
@@ -14,6 +20,32 @@ export interface VagrantClusterArgs {
   readonly files: Readonly<Record<string, string>>;
   /** The provisioning steps of one VM; paths are relative to the work folder. */
   readonly provision: (node: LabNode) => pulumi.Input<readonly pulumi.Input<Provision>[]>;
+  /**
+   * Values whose change builds every VM again instead of reloading it: the box, and what a running
+   * cluster cannot take in place (its Kubernetes version, its network).
+   */
+  readonly rebuildOn: readonly string[];
+  /** Forward the master's API server port (6443) to this machine; default false. */
+  readonly forwardApiServer?: boolean;
+}
+
+/** How Pulumi reaches one VM: Vagrant's forwarded ports on this machine and its SSH host key. */
+export interface VmEndpoint {
+  readonly ssh: { readonly host: string; readonly port: number };
+  /** The API server, on the master of a Kubernetes chapter. */
+  readonly api?: { readonly host: string; readonly port: number };
+  /** `ssh-ed25519 AAAA...`, which every SSH connection to the VM requires. */
+  readonly hostKey: string;
+}
+
+/** The `lab-vm` line `host/vm.js up` and `reload` print. */
+export function parseEndpoint(stdout: string): VmEndpoint {
+  const line = stdout
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("lab-vm "));
+  if (!line) throw new Error(`host/vm.js printed no lab-vm line:\n${stdout.slice(-500)}`);
+  return JSON.parse(line.slice("lab-vm ".length)) as VmEndpoint;
 }
 
 /** Where a stack's Vagrantfile, scripts and `.vagrant/` live, relative to the project. */
@@ -33,6 +65,8 @@ export class VagrantCluster extends pulumi.ComponentResource {
   public readonly nodes: readonly LabNode[];
   /** The resource that creates each VM, by VM name; depend on it to wait for the VM. */
   public readonly vms: Readonly<Record<string, command.local.Command>>;
+  /** How to reach each VM, by VM name, once it runs. */
+  public readonly endpoints: Readonly<Record<string, pulumi.Output<VmEndpoint>>>;
   /** The work folder, relative to the project. */
   public readonly workDir: string;
   /** How to log in to each VM, by VM name. */
@@ -70,6 +104,10 @@ export class VagrantCluster extends pulumi.ComponentResource {
           memory: node.memory,
           ip: node.ip,
           sshPort: node.sshPort,
+          forwards:
+            args.forwardApiServer && node === master
+              ? [{ guest: 6443, host: API_HOST_PORT, id: "kube-apiserver" }]
+              : [],
           provision,
         }),
       );
@@ -77,12 +115,11 @@ export class VagrantCluster extends pulumi.ComponentResource {
         `${name}-${node.name}`,
         {
           create: `${HELPER} up ${dir} ${node.name}`,
-          // A new size, address or script: reboot with the new settings and provision again.
+          // A new size or script: reboot with the new settings and provision again.
           update: `${HELPER} reload ${dir} ${node.name}`,
           delete: `${HELPER} destroy ${dir} ${node.name}`,
           stdin: definition,
-          // Another box cannot be reloaded into; the VM is built again.
-          triggers: [args.box],
+          triggers: [...args.rebuildOn],
         },
         {
           parent: this,
@@ -95,6 +132,9 @@ export class VagrantCluster extends pulumi.ComponentResource {
       );
     }
     this.vms = vms;
+    this.endpoints = Object.fromEntries(
+      Object.entries(vms).map(([vm, c]) => [vm, c.stdout.apply(parseEndpoint)]),
+    );
 
     this.sshCommands = Object.fromEntries(
       args.nodes.map((n) => [n.name, `cd ${dir} && vagrant ssh ${n.name}`]),

@@ -7,10 +7,17 @@
  *
  *   node host/vm.js write <file>              standard input -> file (folders created)
  *   node host/vm.js write-key <file>          the same, readable by the owner only (an SSH key)
- *   node host/vm.js remove <file>             remove the file, and its folder when empty
- *   node host/vm.js up <workdir> <vm>         standard input -> <workdir>/nodes/<vm>.rb, vagrant up <vm>
- *   node host/vm.js reload <workdir> <vm>     same file, vagrant reload <vm> --provision
+ *   node host/vm.js remove <file>             remove the file, and its folders left empty
+ *   node host/vm.js up <workdir> <vm>         standard input -> <workdir>/nodes/<vm>.rb,
+ *                                             vagrant up --provision <vm>, then its endpoints
+ *   node host/vm.js reload <workdir> <vm>     same file, vagrant reload --provision <vm>, endpoints
  *   node host/vm.js destroy <workdir> <vm>    vagrant destroy -f <vm>, then remove nodes/<vm>.rb
+ *   node host/vm.js states <workdir>          each VM's state (running, poweroff, not_created), JSON
+ *   node host/vm.js resume <workdir>          vagrant up (no provisioning) of every VM not running
+ *
+ * Vagrant's own output goes to standard error, so that standard output holds only the result:
+ * after up and reload one line `lab-vm {"ssh":{...},"api":...,"hostKey":...}` with how to reach the
+ * VM (Vagrant's forwarded ports on this machine) and its SSH host key, which Pulumi then requires.
  */
 
 const { spawn } = require("node:child_process");
@@ -38,11 +45,20 @@ const KNOWN_FAILURES = [
       "VirtualBox is missing: install it from https://www.virtualbox.org/wiki/Downloads and make sure VBoxManage runs.",
   },
   {
+    pattern: /not supported by this version of Vagrant/i,
+    advice: () =>
+      "This Vagrant does not support this VirtualBox: VirtualBox 7.1 needs Vagrant 2.4.2 or later, 7.2 needs 2.4.9 or later (https://developer.hashicorp.com/vagrant/install).",
+  },
+  {
     pattern: /The box .* could not be found|box could not be found/i,
     advice: () =>
       "The Vagrant box could not be downloaded: check the internet connection, or lab:versions.box.",
   },
 ];
+
+/** Guest ports whose forwarded host port Pulumi connects to. */
+const SSH_PORT = 22;
+const API_PORT = 6443;
 
 /** @param {string} message */
 function fail(message) {
@@ -64,11 +80,17 @@ function readStdin() {
   });
 }
 
-/** @param {string} file @param {string} text @param {number} [mode] */
+/**
+ * Writes a file whole or not at all: a temporary file beside it, then a rename. Workers come up in
+ * parallel, and each `vagrant up` reads every nodes/*.rb: none may see a half-written one.
+ * @param {string} file @param {string} text @param {number} [mode]
+ */
 function writeFile(file, text, mode) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, text, mode === undefined ? undefined : { mode });
-  if (mode !== undefined) fs.chmodSync(file, mode);
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(temporary, text, mode === undefined ? undefined : { mode });
+  if (mode !== undefined) fs.chmodSync(temporary, mode);
+  fs.renameSync(temporary, file);
 }
 
 /**
@@ -107,27 +129,31 @@ function forgetMachine(workdir, vm) {
 }
 
 /**
- * Runs vagrant in the work folder, passing its output through; on failure, explains known causes.
- * @param {string} workdir @param {string[]} args
+ * Runs vagrant in the work folder, its output on standard error; on failure, explains known
+ * causes. With `capture`, resolves to its standard output instead of showing it.
+ * @param {string} workdir @param {string[]} args @param {{capture?: boolean}} [options]
+ * @returns {Promise<string>}
  */
-function vagrant(workdir, args) {
+function vagrant(workdir, args, options = {}) {
   const stack = path.basename(path.resolve(workdir));
   return new Promise((resolve) => {
     /** @type {string[]} */
     const seen = [];
+    let captured = "";
     const child = spawn("vagrant", args, {
       cwd: workdir,
       stdio: ["ignore", "pipe", "pipe"],
       shell: process.platform === "win32",
     });
-    /** @param {NodeJS.WriteStream} to */
-    const relay = (to) => (/** @type {Buffer} */ chunk) => {
-      to.write(chunk);
+    /** @param {boolean} out */
+    const relay = (out) => (/** @type {Buffer} */ chunk) => {
+      if (out && options.capture) captured += chunk.toString();
+      else process.stderr.write(chunk);
       seen.push(chunk.toString());
       if (seen.length > 200) seen.shift();
     };
-    child.stdout?.on("data", relay(process.stdout));
-    child.stderr?.on("data", relay(process.stderr));
+    child.stdout?.on("data", relay(true));
+    child.stderr?.on("data", relay(false));
     child.on("error", (err) => {
       if (/** @type {NodeJS.ErrnoException} */ (err).code === "ENOENT") {
         fail(
@@ -137,7 +163,7 @@ function vagrant(workdir, args) {
       fail(`could not run vagrant: ${err.message}`);
     });
     child.on("close", (code) => {
-      if (code === 0) return resolve(undefined);
+      if (code === 0) return resolve(captured);
       const output = seen.join("");
       const known = KNOWN_FAILURES.find((f) => f.pattern.test(output));
       fail(
@@ -145,6 +171,58 @@ function vagrant(workdir, args) {
       );
     });
   });
+}
+
+/**
+ * The host ports Vagrant forwards to a VM's guest ports (`vagrant port <vm>` lines such as
+ * `    22 (guest) => 60010 (host)`); Vagrant may have moved one that was taken (auto_correct).
+ * @param {string} text @returns {Record<number, number>}
+ */
+function forwardedPorts(text) {
+  /** @type {Record<number, number>} */
+  const ports = {};
+  for (const m of text.matchAll(/(\d+)\s*\(guest\)\s*=>\s*(\d+)\s*\(host\)/g)) {
+    ports[Number(m[1])] = Number(m[2]);
+  }
+  return ports;
+}
+
+/**
+ * How Pulumi reaches a VM, as one line: its forwarded SSH (and API server) port on this machine and
+ * its SSH host key, read over Vagrant's own connection.
+ * @param {string} workdir @param {string} vm
+ */
+async function report(workdir, vm) {
+  const ports = forwardedPorts(await vagrant(workdir, ["port", vm], { capture: true }));
+  if (!ports[SSH_PORT]) fail(`vagrant port ${vm} names no port forwarded to the guest's SSH port`);
+  const key = await vagrant(workdir, ["ssh", vm, "-c", "cat /etc/ssh/ssh_host_ed25519_key.pub"], {
+    capture: true,
+  });
+  const hostKey = /ssh-ed25519 [A-Za-z0-9+/=]+/.exec(key)?.[0];
+  if (!hostKey) fail(`${vm} has no ED25519 SSH host key (/etc/ssh/ssh_host_ed25519_key.pub)`);
+  const endpoint = {
+    ssh: { host: "127.0.0.1", port: ports[SSH_PORT] },
+    ...(ports[API_PORT] ? { api: { host: "127.0.0.1", port: ports[API_PORT] } } : {}),
+    hostKey,
+  };
+  process.stdout.write(`lab-vm ${JSON.stringify(endpoint)}\n`);
+}
+
+/**
+ * Each VM of the work folder and its state as `vagrant status --machine-readable` says it.
+ * @param {string} workdir @returns {Promise<Record<string, string>>}
+ */
+async function states(workdir) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  const nodes = path.join(workdir, "nodes");
+  if (!fs.existsSync(nodes)) return out;
+  const text = await vagrant(workdir, ["status", "--machine-readable"], { capture: true });
+  for (const line of text.split("\n")) {
+    const [, target, type, data] = line.split(",");
+    if (type === "state" && target) out[target] = data;
+  }
+  return out;
 }
 
 /** @param {string[]} argv */
@@ -166,7 +244,10 @@ async function main(argv) {
     case "reload": {
       if (!a || !b) return fail(`usage: vm.js ${op} <workdir> <vm>`);
       writeFile(definition(a, b), await readStdin());
-      return vagrant(a, op === "up" ? ["up", b] : ["reload", b, "--provision"]);
+      // Provisioning runs again when an earlier `up` failed half-way through it; the scripts are
+      // safe to run again.
+      await vagrant(a, op === "up" ? ["up", "--provision", b] : ["reload", "--provision", b]);
+      return report(a, b);
     }
     case "destroy": {
       if (!a || !b) return fail("usage: vm.js destroy <workdir> <vm>");
@@ -178,8 +259,22 @@ async function main(argv) {
       forgetMachine(a, b);
       return removeFile(file);
     }
+    case "states": {
+      if (!a) return fail("usage: vm.js states <workdir>");
+      process.stdout.write(`${JSON.stringify(await states(a))}\n`);
+      return;
+    }
+    case "resume": {
+      if (!a) return fail("usage: vm.js resume <workdir>");
+      for (const [vm, state] of Object.entries(await states(a))) {
+        if (state === "running" || state === "not_created") continue;
+        process.stderr.write(`${vm} is ${state}: vagrant up ${vm}\n`);
+        await vagrant(a, ["up", vm]);
+      }
+      return;
+    }
     default:
-      return fail("usage: vm.js write|write-key|remove|up|reload|destroy ...");
+      return fail("usage: vm.js write|write-key|remove|up|reload|destroy|states|resume ...");
   }
 }
 

@@ -19,7 +19,7 @@ import { VERSIONS } from "./versions";
 export const NAMESPACE = "lab";
 
 /** How a chapter reaches Kubernetes (architecture section 3). */
-export const CLUSTER_MODES = ["vagrant", "kubeconfig", "render"] as const;
+export const CLUSTER_MODES = ["vagrant", "stack", "kubeconfig", "render"] as const;
 export type ClusterMode = (typeof CLUSTER_MODES)[number];
 
 /** A value that was set with `pulumi config set --secret`. It never prints its content. */
@@ -220,8 +220,16 @@ const commonSpec = {
   /** Which chapter the stack builds; defaults to the stack name. */
   chapter: z.string().optional(),
   cluster: {
-    /** `vagrant` builds the book's VMs; `kubeconfig` uses a cluster you have; `render` writes YAML. */
+    /**
+     * `vagrant` builds the book's VMs; `stack` builds on the lab cluster another stack of this
+     * project built (`lab:cluster.stack`); `kubeconfig` uses a cluster you have; `render` writes YAML.
+     */
     mode: oneOf(CLUSTER_MODES).default("vagrant"),
+    /** stack mode: the stack whose lab cluster the chapter builds on. */
+    stack: z
+      .string({ error: "must be a stack name such as cluster" })
+      .regex(/^[A-Za-z0-9_.-]+$/, "must be a stack name such as cluster")
+      .default("cluster"),
     /** kubeconfig mode: a kubeconfig path (or its contents, as a secret); default `$KUBECONFIG` or `~/.kube/config`. */
     kubeconfig: optionalKubeconfig,
     /** kubeconfig mode: the context to use; default the current context. */
@@ -272,6 +280,11 @@ const commonSpec = {
 const chapterSpecs = {
   /** The VMs of 2.2.3 alone; everything is in `lab:cluster.*`. */
   ch2: {},
+  /**
+   * The lab cluster of 3.1.3 alone (VMs, kubeadm, Docker and the NFS server on the master), for the
+   * chapters to build on (`lab:cluster.mode stack`); everything is in `lab:cluster.*`.
+   */
+  cluster: {},
   ch3: {
     /** Which book sections to build (default: all that the cluster mode can run), e.g. `3.3.4,3.3.5`. */
     sections: z
@@ -380,18 +393,21 @@ export type ChapterName = keyof typeof chapterSpecs;
 export const CHAPTERS = Object.keys(chapterSpecs) as ChapterName[];
 
 /**
- * What a chapter runs on: `vms` builds the VMs only (chapter 2), `lab` needs the lab cluster itself
- * (Docker and the registry on its master), `kubernetes` needs a cluster in any of the cluster modes.
+ * What a chapter runs on: `vms` builds the VMs only (chapter 2), `cluster` builds the lab cluster
+ * for others, `lab` needs the lab cluster itself (Docker and the registry on its master),
+ * `kubernetes` needs a cluster in any of the cluster modes.
  */
-export const CHAPTER_KIND: Readonly<Record<ChapterName, "vms" | "lab" | "kubernetes">> = {
-  ch2: "vms",
-  ch3: "kubernetes",
-  ch4: "lab",
-  ch5: "lab",
-  ch6: "lab",
-  kia: "lab",
-  practice: "kubernetes",
-};
+export const CHAPTER_KIND: Readonly<Record<ChapterName, "vms" | "cluster" | "lab" | "kubernetes">> =
+  {
+    ch2: "vms",
+    cluster: "cluster",
+    ch3: "kubernetes",
+    ch4: "lab",
+    ch5: "lab",
+    ch6: "lab",
+    kia: "lab",
+    practice: "kubernetes",
+  };
 
 type Common = Infer<typeof commonSpec>;
 export type ClusterSettings = Common["cluster"];
@@ -548,7 +564,9 @@ function editDistance(a: string, b: string): number {
 
 function unknownKeyProblem(badKey: string, known: readonly string[], chapter: string): string {
   const name = badKey.slice(NAMESPACE.length + 1);
-  const owner = CHAPTERS.find((c) => name === c || name.startsWith(`${c}.`));
+  const owner = CHAPTERS.filter((c) => Object.keys(chapterSpecs[c]).length > 0).find(
+    (c) => name === c || name.startsWith(`${c}.`),
+  );
   if (owner && owner !== chapter) {
     return `${badKey}: belongs to chapter ${owner}, but this stack builds ${chapter}`;
   }
@@ -584,7 +602,10 @@ export function parseLabConfig(
   }
   const chapter = chosen as ChapterName;
 
-  const spec: Spec = { ...commonSpec, [chapter]: chapterSpecs[chapter] };
+  // A chapter with no settings of its own adds no namespace (the `cluster` chapter's name is also
+  // that of the common `lab:cluster.*` settings).
+  const own: Spec = chapterSpecs[chapter];
+  const spec: Spec = Object.keys(own).length > 0 ? { ...commonSpec, [chapter]: own } : commonSpec;
   plainWhereNotSecret(tree, spec);
   const known = leafKeys(spec).map((k) => `${NAMESPACE}:${k}`);
   const result = toSchema(spec).safeParse(tree);
@@ -616,20 +637,25 @@ export function parseLabConfig(
     cpus: workerCpus ?? sizes.worker.cpus,
     memory: workerMemory ?? sizes.worker.memory,
   };
-  if (kind !== "kubernetes" && cluster.mode !== "vagrant") {
+  const allowed: readonly ClusterMode[] =
+    kind === "kubernetes" ? CLUSTER_MODES : kind === "lab" ? ["vagrant", "stack"] : ["vagrant"];
+  if (!allowed.includes(cluster.mode)) {
     const got = shown(tree, ["cluster", "mode"]);
-    const why = kind === "vms" ? "builds the VMs themselves" : "builds on the lab cluster's master";
-    problems.push(
-      `${key(["cluster", "mode"])}: chapter ${chapter} ${why}, so it needs vagrant (got ${got})`,
-    );
+    const why =
+      kind === "lab"
+        ? "builds on the lab cluster's master, so it needs vagrant or stack"
+        : `builds the ${kind === "vms" ? "VMs" : "lab cluster"} itself, so it needs vagrant`;
+    problems.push(`${key(["cluster", "mode"])}: chapter ${chapter} ${why} (got ${got})`);
   }
+  problems.push(...settingsOfOtherModes(tree, cluster.mode, data.cluster.stack));
   if (kind !== "vms" && cluster.mode === "vagrant" && master.cpus < 2) {
     // kubeadm's preflight refuses a control plane with fewer than two CPUs.
     problems.push(
       `${key(["cluster", "masterCpus"])}: kubeadm needs at least 2 on the control plane (got ${master.cpus})`,
     );
   }
-  const settings = data[chapter] as Record<string, unknown>;
+  const settings = (Object.keys(own).length > 0 ? data[chapter] : {}) as Record<string, unknown>;
+  // In stack mode the nodes are the other stack's; they are checked once it answers.
   const nodeNames =
     cluster.mode === "vagrant"
       ? labNodeNames(cluster.workers)
@@ -675,6 +701,38 @@ export function parseLabConfig(
     settings: settings as ChapterSettings<typeof chapter>,
     nodeNames,
   };
+}
+
+/** Settings that mean something in some cluster modes only. */
+const MODE_SETTINGS: Readonly<Record<string, readonly ClusterMode[]>> = {
+  "cluster.workers": ["vagrant"],
+  "cluster.masterCpus": ["vagrant"],
+  "cluster.masterMemory": ["vagrant"],
+  "cluster.workerCpus": ["vagrant"],
+  "cluster.workerMemory": ["vagrant"],
+  "versions.box": ["vagrant"],
+  "versions.kubernetes": ["vagrant"],
+  "versions.calico": ["vagrant"],
+  "network.prefix": ["vagrant", "kubeconfig", "render"],
+  "cluster.kubeconfig": ["kubeconfig"],
+  "cluster.context": ["kubeconfig"],
+  "cluster.nodes": ["kubeconfig"],
+  "cluster.renderDir": ["render"],
+  "cluster.stack": ["stack"],
+};
+
+/**
+ * A setting given for another cluster mode would be silently ignored: it is refused instead, and in
+ * stack mode the reader is sent to the stack that builds the cluster.
+ */
+function settingsOfOtherModes(tree: unknown, mode: ClusterMode, clusterStack: string): string[] {
+  return Object.entries(MODE_SETTINGS)
+    .filter(([name, modes]) => !modes.includes(mode) && shown(tree, name.split(".")) !== "nothing")
+    .map(([name, modes]) =>
+      mode === "stack"
+        ? `${key(name.split("."))}: the lab cluster of stack ${clusterStack} decides this; set it there (npm run lab -- ${clusterStack} config set ${key(name.split("."))} ...), or remove it here`
+        : `${key(name.split("."))}: used only in ${modes.join(" and ")} mode, and lab:cluster.mode is ${mode}; remove it or change the mode`,
+    );
 }
 
 /** `m-k8s`, `w1-k8s`, ... for a worker count. */

@@ -215,7 +215,8 @@ export function jenkinsCasc(p: JenkinsCascParams): string {
   const doc = {
     jenkins: {
       systemMessage: "k8sinfra-lab: chapter 5 of 컨테이너 인프라 환경 구축을 위한 쿠버네티스/도커",
-      // Builds run on agents only, as the book's controller had numExecutors 0.
+      // Builds run on agents only, as the book's controller had numExecutors 0. Only here: the
+      // chart's `controller.numExecutors` is read by its default JCasC alone, which is off.
       numExecutors: 0,
       mode: "NORMAL",
       securityRealm: {

@@ -3,7 +3,8 @@
  * the node preparation of 3.1.3 for the Kubernetes chapters.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as scripts from "./scripts";
+import { CLUSTER } from "./book";
+import { BOOK_REPOSITORY, scriptText } from "./scripts";
 import type { LabNode, Provision } from "./vagrant";
 
 /** The scripts of a work folder and each VM's steps. */
@@ -16,16 +17,19 @@ export interface VmProvisioning {
 export function chapter2Provisioning(prefix: string): VmProvisioning {
   return {
     files: {
-      "scripts/install_pkg.sh": scripts.ch2InstallPkg(),
-      "scripts/ping_2_nds.sh": scripts.ch2PingNodes(prefix),
-      "scripts/config.sh": scripts.ch2Config(),
+      "scripts/install_pkg.sh": scriptText("ch2/install_pkg.sh"),
+      "scripts/ping_2_nds.sh": scriptText("ch2/ping_2_nds.sh"),
+      "scripts/config.sh": scriptText("ch2/config.sh"),
     },
     provision: (node) =>
       node.role === "master"
         ? [
             { shell: "scripts/install_pkg.sh" },
             { file: "scripts/ping_2_nds.sh", destination: "ping_2_nds.sh" },
-            { shell: "scripts/config.sh" },
+            {
+              shell: "scripts/config.sh",
+              env: { NETWORK_PREFIX: prefix, PING_COUNT: String(CLUSTER.pingCount) },
+            },
           ]
         : [{ shell: "scripts/install_pkg.sh" }],
   };
@@ -42,17 +46,21 @@ export function kubernetesProvisioning(
 ): VmProvisioning {
   return {
     files: {
-      "scripts/config.sh": scripts.nodeConfig(),
-      "scripts/install_pkg.sh": scripts.nodeInstallPkg(),
+      "scripts/config.sh": scriptText("config.sh"),
+      "scripts/install_pkg.sh": scriptText("install_pkg.sh"),
     },
     provision: (node) => [
       pulumi
         .output(rootPublicKey)
-        .apply((key): Provision => ({ shell: "scripts/config.sh", args: [key] })),
+        .apply((key): Provision => ({ shell: "scripts/config.sh", env: { ROOT_SSH_KEY: key } })),
       {
         shell: "scripts/install_pkg.sh",
-        args:
-          node.role === "master" ? [packageVersion, node.ip, "Main"] : [packageVersion, node.ip],
+        env: {
+          K8S_PACKAGE_VERSION: packageVersion,
+          NODE_IP: node.ip,
+          NODE_ROLE: node.role === "master" ? "Main" : "",
+          BOOK_REPOSITORY,
+        },
       },
     ],
   };

@@ -6,7 +6,7 @@ import { CLUSTER } from "./book";
 
 /** One provisioning step of a VM, in order. */
 export type Provision =
-  | { readonly shell: string; readonly args?: readonly string[] }
+  | { readonly shell: string; readonly env?: Readonly<Record<string, string>> }
   | { readonly file: string; readonly destination: string };
 
 /** Everything the book's `config.vm.define` block says about one VM. */
@@ -25,8 +25,22 @@ export interface VmSpec {
   readonly ip: string;
   /** Host port forwarded to the guest's SSH port 22. */
   readonly sshPort: number;
+  /** Further guest ports forwarded to this machine (the master's API server). */
+  readonly forwards?: readonly {
+    readonly guest: number;
+    readonly host: number;
+    readonly id: string;
+  }[];
   readonly provision: readonly Provision[];
 }
+
+/**
+ * Host port forwarded to the master's API server (6443): this project's choice, in the book's
+ * 600xx range of forwarded ports. Pulumi and the reader's kubectl reach the cluster through it, as
+ * Pulumi reaches each VM's SSH through Vagrant's forwarded port, so that both work even where the
+ * host-only network is not routed from this machine.
+ */
+export const API_HOST_PORT = 60443;
 
 /** A Ruby string literal (double-quoted, without interpolation). */
 export function rb(value: string): string {
@@ -63,7 +77,11 @@ export function vmDefinition(vm: VmSpec): string {
     "file" in p
       ? `  cfg.vm.provision "file", source: ${rb(p.file)}, destination: ${rb(p.destination)}`
       : `  cfg.vm.provision "shell", path: ${rb(p.shell)}${
-          p.args?.length ? `, args: [${p.args.map(rb).join(", ")}]` : ""
+          p.env && Object.keys(p.env).length
+            ? `, env: { ${Object.entries(p.env)
+                .map(([k, v]) => `${rb(k)} => ${rb(v)}`)
+                .join(", ")} }`
+            : ""
         }`,
   );
   return [
@@ -78,6 +96,10 @@ export function vmDefinition(vm: VmSpec): string {
     `  cfg.vm.host_name = ${rb(vm.name)}`,
     `  cfg.vm.network "private_network", ip: ${rb(vm.ip)}`,
     `  cfg.vm.network "forwarded_port", guest: 22, host: ${vm.sshPort}, auto_correct: true, id: "ssh"`,
+    ...(vm.forwards ?? []).map(
+      (f) =>
+        `  cfg.vm.network "forwarded_port", guest: ${f.guest}, host: ${f.host}, auto_correct: true, id: ${rb(f.id)}`,
+    ),
     `  cfg.vm.synced_folder ".", "/vagrant", disabled: true`,
     ...steps,
     "end",

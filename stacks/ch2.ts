@@ -25,6 +25,8 @@ function addedVirtualMachines(config: LabConfig<"ch2">, host: HostFacts) {
     stack,
     nodes,
     box: versions.box,
+    // Another box or network is a new VM, not a reboot.
+    rebuildOn: [versions.box, network.prefix],
     ...chapter2Provisioning(network.prefix),
   });
   return {

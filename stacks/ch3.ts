@@ -14,9 +14,9 @@ import {
 import { IngressNginx } from "../components/ingressNginx";
 import { MetalLb } from "../components/metalLb";
 import { MetricsServer } from "../components/metricsServer";
-import { NfsServer } from "../components/nfsServer";
+import { NfsExports } from "../components/nfsExports";
 import { NfsVolume } from "../components/nfsVolume";
-import { CH3, CLUSTER } from "../lib/book";
+import { CH3 } from "../lib/book";
 import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import {
@@ -27,7 +27,7 @@ import {
   type LabConfig,
 } from "../lib/config";
 import { bookMeta, CHANGE_CAUSE } from "../lib/k8s";
-import { bookSections } from "./common";
+import { bookSections, networkPrefix } from "./common";
 
 type Settings = ChapterSettings<"ch3">;
 
@@ -282,7 +282,7 @@ function loadBalanced(
 function installMetalLb(ch: Chapter) {
   const l = CH3.loadBalancer;
   const [first, last] = ch.s.lbRange.split("-");
-  const prefix = ch.config.network.prefix;
+  const prefix = networkPrefix(ch.config, ch.cluster);
   ch.metalLb = new MetalLb(
     "metallb",
     {
@@ -364,19 +364,20 @@ function configMap(ch: Chapter) {
 function persistentVolumes(ch: Chapter) {
   const n = CH3.nfs;
   const opts = ch.section("3.4.3", "PV와 PVC");
-  const server = ch.s.nfsServer as string;
+  const lab = ch.cluster.lab;
+  // On the lab cluster the master serves NFS (its server comes with the cluster); elsewhere the
+  // server the settings name.
+  const server = lab ? lab.nodes[0].ip : (ch.s.nfsServer as string);
   const path = ch.s.nfsPath;
   const ready: pulumi.Resource[] = [];
-  const lab = ch.cluster.lab;
   if (lab) {
     const [master] = lab.nodes;
-    const nfs = new NfsServer(
+    const nfs = new NfsExports(
       "nfs",
       {
         server: lab.connection(master),
         address: master.ip,
-        clients: Object.fromEntries(lab.nodes.map((node) => [node.name, lab.connection(node)])),
-        network: `${ch.config.network.prefix}.0/24`,
+        network: `${networkPrefix(ch.config, ch.cluster)}.0/24`,
         options: n.exportOptions,
         exports: [{ path }],
         dependsOn: lab.ready,
@@ -515,7 +516,7 @@ export function buildCh3(config: LabConfig<"ch3">, cluster: LabCluster) {
     config,
     s,
     cluster,
-    awaitLb: config.cluster.awaitLoadBalancer ?? cluster.mode === "vagrant",
+    awaitLb: config.cluster.awaitLoadBalancer ?? cluster.lab !== undefined,
     nodeAddress: firstWorker?.ip ?? "<node address>",
     section: bookSections("ch3", cluster),
     replicas: (name) => s.replicas[name] ?? CH3_SCALABLE[name],
@@ -546,7 +547,7 @@ export function buildCh3(config: LabConfig<"ch3">, cluster: LabCluster) {
   // Only on the lab cluster: the engine warns about every undefined stack output.
   if (lab) {
     outputs.workers = lab.nodes.length - 1;
-    outputs.masterAddress = `${config.network.prefix}.${CLUSTER.masterHost}`;
+    outputs.masterAddress = lab.nodes[0].ip;
   }
   return outputs;
 }

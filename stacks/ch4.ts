@@ -6,7 +6,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DockerHost } from "../components/dockerHost";
@@ -17,9 +16,10 @@ import { CH4 } from "../lib/book";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { SKIP_AWAIT } from "../lib/k8s";
+import { nodeStep } from "../lib/nodeStep";
 import * as scripts from "../lib/scripts";
 import type { LabNode } from "../lib/vagrant";
-import { bookSections, dockerOnMaster, type Lab, labRegistry } from "./common";
+import { bookSections, dockerOnMaster, type Lab, labRegistry, pushImage } from "./common";
 
 /** The app of 4.3, written for this project, and the folder it is copied to on m-k8s. */
 const APP = { source: "apps/echo-ip", remoteDir: "/root/echo-ip" };
@@ -62,11 +62,12 @@ function containers(ch: Chapter) {
   );
 
   // 4.2.3 bind mount: the page lives on the host, in /root/html.
-  const html = new command.remote.Command(
+  const html = nodeStep(
     "bind-mount-page",
     {
       connection: ch.lab.connection(ch.master),
       create: scripts.writeFile(`${c.bindMounts.hostPath}/index.html`),
+      delete: scripts.removeFile(`${c.bindMounts.hostPath}/index.html`),
       stdin: page("index-BindMount.html"),
     },
     { ...opts, dependsOn: ch.docker.ready },
@@ -130,7 +131,7 @@ function images(ch: Chapter) {
       i.container,
       {
         name: i.container,
-        image: i.tag,
+        image: builds.refs[i.tag],
         restart: "always",
         ports: [{ internal: 80, external: i.port }],
       },
@@ -143,20 +144,9 @@ function images(ch: Chapter) {
 
 /** 4.4.2 레지스트리 구성하기: the certificate, the trust on every node, `registry:2`, and the push. */
 function registry(ch: Chapter, built: ImageBuilds) {
-  const r = CH4.registry;
   const opts = ch.section("4.4.2", "레지스트리 구성하기");
   const reg = labRegistry(ch.lab, ch.docker, opts);
-  const target = `${reg.endpoint}/${r.pushed}`;
-  const push = new command.remote.Command(
-    "push-multistage-img",
-    {
-      connection: ch.lab.connection(ch.master),
-      create: scripts.dockerPush(r.pushed, target),
-      // A rebuilt image is pushed again.
-      triggers: [built.images[r.pushed].id],
-    },
-    { ...opts, dependsOn: [...reg.ready, built.images[r.pushed]] },
-  );
+  const { target, push } = pushImage(ch.lab, reg, built, CH4.registry.pushed, opts);
   return { reg, target, push };
 }
 
@@ -191,11 +181,12 @@ function failureLabs(ch: Chapter, pushed: { target: string; push: pulumi.Resourc
   const w3 = ch.lab.nodes.find((n) => n.name === d.success1.node);
   const onW3 = w3
     ? [
-        new command.remote.Command(
+        nodeStep(
           `image-on-${w3.name}`,
           {
             connection: ch.lab.connection(w3),
             create: scripts.imageOnNode(pushed.target, `docker.io/library/${image}:latest`),
+            delete: scripts.imageOffNode(pushed.target, `docker.io/library/${image}:latest`),
           },
           { ...opts, dependsOn: [pushed.push] },
         ),

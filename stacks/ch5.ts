@@ -7,14 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { Jenkins } from "../components/jenkins";
 import { MetalLb } from "../components/metalLb";
-import { NfsServer } from "../components/nfsServer";
+import { NfsExports } from "../components/nfsExports";
 import { NfsVolume } from "../components/nfsVolume";
 import { CH3, CH5 } from "../lib/book";
 import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { jenkinsCasc, SLACK_TOKEN_ENV } from "../lib/jenkins";
-import { bookSections, dockerOnMaster, type Lab, labRegistry } from "./common";
+import { VERSIONS } from "../lib/versions";
+import { bookSections, dockerOnMaster, type Lab, labRegistry, onClusterNetwork } from "./common";
 
 type Section = ReturnType<typeof bookSections>;
 
@@ -65,12 +66,11 @@ function jenkins(
   const J = CH5.jenkins;
   const opts = section("5.3.1", "헬름으로 젠킨스 설치하기");
   const [master] = lab.nodes;
-  const nfs = new NfsServer(
+  const nfs = new NfsExports(
     "nfs",
     {
       server: lab.connection(master),
       address: master.ip,
-      clients: Object.fromEntries(lab.nodes.map((n) => [n.name, lab.connection(n)])),
       network: `${config.network.prefix}.0/24`,
       options: CH3.nfs.exportOptions,
       exports: [{ path: J.nfsDir, owner: J.owner }],
@@ -129,7 +129,7 @@ function jenkins(
       adminUser: J.adminUser,
       adminPassword: password,
       casc,
-      plugins: ["job-dsl", ...(slack ? ["slack"] : [])],
+      plugins: [VERSIONS.jenkinsPlugins.jobDsl, ...(slack ? [VERSIONS.jenkinsPlugins.slack] : [])],
       secretEnv: slack && s.slackToken ? { [SLACK_TOKEN_ENV]: s.slackToken } : undefined,
       skipAwait: !awaitAddress,
     },
@@ -149,7 +149,9 @@ function jenkins(
 }
 
 /** Builds chapter 5 in book order and returns its outputs. */
-export function buildCh5(config: LabConfig<"ch5">, cluster: LabCluster) {
+export function buildCh5(chapterConfig: LabConfig<"ch5">, cluster: LabCluster) {
+  // On another stack's lab cluster, its network (the addresses of MetalLB and Jenkins follow it).
+  const config = onClusterNetwork(chapterConfig, cluster);
   // The configuration makes sure chapter 5 runs on the lab cluster.
   const lab = cluster.lab as Lab;
   const section = bookSections("ch5", cluster);

@@ -8,14 +8,14 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { MetalLb } from "../components/metalLb";
-import { NfsServer } from "../components/nfsServer";
+import { NfsExports } from "../components/nfsExports";
 import { NfsVolume } from "../components/nfsVolume";
 import { CH3, CH5, CH6 } from "../lib/book";
 import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { bookMeta } from "../lib/k8s";
-import { bookSections, type Lab } from "./common";
+import { bookSections, type Lab, onClusterNetwork } from "./common";
 
 type Section = ReturnType<typeof bookSections>;
 
@@ -32,12 +32,11 @@ function storage(config: LabConfig<"ch6">, lab: Lab, section: Section) {
   const opts = section("6.2.1", "프로메테우스 설치하기");
   const [master] = lab.nodes;
   const n = CH6.nfs;
-  const nfs = new NfsServer(
+  const nfs = new NfsExports(
     "nfs",
     {
       server: lab.connection(master),
       address: master.ip,
-      clients: Object.fromEntries(lab.nodes.map((node) => [node.name, lab.connection(node)])),
       network: `${config.network.prefix}.0/24`,
       options: CH3.nfs.exportOptions,
       exports: [n.server, n.alertmanager, n.grafana].map((v) => ({ path: v.dir, owner: n.owner })),
@@ -158,7 +157,11 @@ function prometheus(
             accessModes: ["ReadWriteMany"],
             storageClass: "-",
           },
+          // The NFS folder is 1000:1000 and NFS ignores fsGroup, so Alertmanager runs as the
+          // book's uid/gid. The chart's container-level securityContext (65534) wins over the
+          // pod's, so both are set.
           podSecurityContext: { runAsUser: p.uid, runAsGroup: p.gid, fsGroup: p.gid },
+          securityContext: { runAsUser: p.uid, runAsGroup: p.gid },
           service: {
             type: "LoadBalancer",
             port: 80,
@@ -346,7 +349,9 @@ function grafana(
 }
 
 /** Builds chapter 6 in book order and returns its outputs. */
-export function buildCh6(config: LabConfig<"ch6">, cluster: LabCluster) {
+export function buildCh6(chapterConfig: LabConfig<"ch6">, cluster: LabCluster) {
+  // On another stack's lab cluster, its network (the addresses of MetalLB and Jenkins follow it).
+  const config = onClusterNetwork(chapterConfig, cluster);
   // The configuration makes sure chapter 6 runs on the lab cluster.
   const lab = cluster.lab as Lab;
   const section = bookSections("ch6", cluster);

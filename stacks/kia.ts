@@ -3,7 +3,6 @@
  * image on m-k8s (the book's `docker build -t kubia .`), pushed to the lab registry instead of Docker
  * Hub, run as 3 replicas and exposed by a LoadBalancer Service on 8080.
  */
-import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import { loadBalancerAddress } from "../components/exposedDeployment";
 import { ImageBuilds } from "../components/imageBuilds";
@@ -13,8 +12,14 @@ import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { bookMeta } from "../lib/k8s";
-import * as scripts from "../lib/scripts";
-import { bookSections, dockerOnMaster, type Lab, labRegistry } from "./common";
+import {
+  bookSections,
+  dockerOnMaster,
+  type Lab,
+  labRegistry,
+  networkPrefix,
+  pushImage,
+} from "./common";
 
 /** The app, written for this project, and where it is copied on m-k8s. */
 const APP = { source: "apps/kubia", remoteDir: "/root/kubia" };
@@ -41,22 +46,13 @@ export function buildKia(config: LabConfig<"kia">, cluster: LabCluster) {
     },
     imageOpts,
   );
-  const image = `${registry.endpoint}/${KIA.app}`;
-  const push = new command.remote.Command(
-    "push-kubia",
-    {
-      connection: lab.connection(master),
-      create: scripts.dockerPush(KIA.app, image),
-      triggers: [build.images[KIA.app].id],
-    },
-    { ...imageOpts, dependsOn: [...registry.ready, build.images[KIA.app]] },
-  );
+  const { target: image, push } = pushImage(lab, registry, build, KIA.app, imageOpts);
 
   // 2.3 "쿠버네티스에서 첫 번째 애플리케이션 실행하기": the ReplicationController of
   // `kubectl run --generator=run/v1`, `scale rc kubia --replicas=3`, `expose rc ... --type=LoadBalancer`.
   const runOpts = section("2.3", "쿠버네티스에 첫 번째 애플리케이션 실행하기");
   const [first, last] = KIA.poolRange.split("-");
-  const prefix = config.network.prefix;
+  const prefix = networkPrefix(config, cluster);
   // minikube gave the book no LoadBalancer address; on the lab cluster MetalLB does.
   const metallb = new MetalLb(
     "metallb",
@@ -81,7 +77,14 @@ export function buildKia(config: LabConfig<"kia">, cluster: LabCluster) {
         },
       },
     },
-    { ...runOpts, dependsOn: [push, ...registry.ready] },
+    {
+      ...runOpts,
+      dependsOn: [push, ...registry.ready],
+      // A ReplicationController does not roll out a new template: an edited app (a new content
+      // tag) makes it again, pods included.
+      replaceOnChanges: ["spec.template"],
+      deleteBeforeReplace: true,
+    },
   );
   const service = new k8s.core.v1.Service(
     KIA.service,

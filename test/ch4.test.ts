@@ -8,6 +8,7 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { folderHash } from "../components/imageBuilds";
 import { certificateFingerprint } from "../components/privateRegistry";
 import { PROJECT_DIR, Secret } from "../tools/mockRun";
 import { changed, find, inputsOf, runStack, type StackRun, urnName } from "./harness";
@@ -121,21 +122,31 @@ describe("4.3.1-4.3.4: the four Dockerfiles", () => {
 });
 
 describe("Docker on m-k8s", () => {
-  it("Docker is installed on the master and reached over SSH with the stack's key", () => {
-    expect(inputsOf(find(base, REMOTE, "m-k8s-install")).create).toContain(
+  it("Docker is installed on the master and reached over SSH with the stack's key", async () => {
+    // Docker comes with the lab cluster (4.3.4; the stack `cluster`); the chapter reaches it over SSH.
+    const cluster = await runStack({ stack: "cluster" });
+    expect(inputsOf(find(cluster, REMOTE, "lab-docker")).create).toContain(
       "apt-get install -y -q docker-ce",
     );
     const provider = inputsOf(find(base, "pulumi:providers:docker", "m-k8s-docker"));
-    expect(provider.host).toBe("ssh://root@192.168.56.10");
+    // Through Vagrant's forwarded SSH port (the book's 60010), refusing any other host key.
+    expect(provider.host).toBe("ssh://root@127.0.0.1:60010");
     expect(JSON.parse(provider.sshOpts)).toEqual(
-      expect.arrayContaining(["-i", ".lab/ch4/ssh/id_ed25519", "IdentitiesOnly=yes"]),
+      expect.arrayContaining([
+        "-i",
+        ".lab/ch4/ssh/id_ed25519",
+        "IdentitiesOnly=yes",
+        "StrictHostKeyChecking=yes",
+        "UserKnownHostsFile=.lab/ch4/ssh/known_hosts",
+      ]),
     );
+    const known = inputsOf(find(base, "command:local:Command", "m-k8s-known-hosts"));
+    expect(known.stdin).toMatch(/^\[127\.0\.0\.1\]:60010 ssh-ed25519 [A-Za-z0-9+/=]+\n$/);
     const key = find(base, "command:local:Command", "m-k8s-ssh-key-file");
     expect(inputsOf(key).create).toBe("node host/vm.js write-key .lab/ch4/ssh/id_ed25519");
     expect(key.inputs.stdin).toBeInstanceOf(Secret);
-    expect(String(inputsOf(key).stdin)).toBe(
-      find(base, "tls:index/privateKey:PrivateKey", "lab-ssh-key").outputs.privateKeyOpenssh,
-    );
+    // The root key of the cluster's nodes, as the cluster's stack exports it.
+    expect(String(inputsOf(key).stdin)).toMatch(/BEGIN OPENSSH PRIVATE KEY/);
   });
 
   it("4.2: nginx-exposed 8080:80, restart always", () => {
@@ -154,7 +165,8 @@ describe("Docker on m-k8s", () => {
       expect.objectContaining({ hostPath: "/root/html", containerPath: "/usr/share/nginx/html" }),
     ]);
     const page = inputsOf(find(base, REMOTE, "bind-mount-page"));
-    expect(page.create).toContain("target=/root/html/index.html");
+    expect(page.create).toMatch(/^export TARGET=\/root\/html\/index\.html /);
+    expect(page.delete).toMatch(/^export TARGET=\/root\/html\/index\.html\n/);
     expect(page.stdin).toContain("Bind Mount");
   });
 
@@ -181,16 +193,23 @@ describe("Docker on m-k8s", () => {
       "multistage-img": "multistage",
     };
     const hostBuild = find(base, REMOTE, "echo-ip-build-in-host");
+    // Every image carries the source's content tag besides the book's name.
+    const contentTag = folderHash("apps/echo-ip").slice(0, 12);
     for (const [i, [tag, style]] of Object.entries(styles).entries()) {
       const build = find(base, REMOTE, `echo-ip-${tag}`);
-      expect(inputsOf(build).create).toContain(`docker build -t ${tag} -f Dockerfile.${style} .`);
-      expect(inputsOf(build).connection.host).toBe("192.168.56.10");
+      expect(inputsOf(build).create).toMatch(
+        new RegExp(
+          `^export SOURCE_DIR=/root/echo-ip IMAGE=${tag}:${contentTag} BOOK_NAME=${tag} DOCKERFILE=Dockerfile\\.${style}\\n`,
+        ),
+      );
+      expect(inputsOf(build).create).toContain('docker build -t "$IMAGE" -f "$DOCKERFILE" .');
+      expect(inputsOf(build).connection.port).toBe(60010);
       expect(build.dependsOn.includes(hostBuild.urn)).toBe(
         style === "basic" || style === "optimal",
       );
       const run = inputsOf(find(base, CONTAINER, `${style}-run`));
       expect(run).toMatchObject({
-        image: tag,
+        image: `${tag}:${contentTag}`,
         restart: "always",
         ports: [{ internal: 80, external: 60431 + i }],
       });
@@ -252,7 +271,11 @@ describe("4.4.2 레지스트리 구성하기", () => {
     );
     const files = find(base, REMOTE, "registry-certificate");
     expect(files.inputs.stdin).toBeInstanceOf(Secret);
-    expect(inputsOf(files).create).toContain("cert_dir=/etc/docker/certs");
+    expect(inputsOf(files).create).toMatch(
+      /^export CERT_DIR=\/etc\/docker\/certs DATA_DIR=\/registry-image\n/,
+    );
+    // Destroying the chapter takes its registry's certificate, key and images.
+    expect(inputsOf(files).delete).toContain('rm -rf "$DATA_DIR"');
   });
 
   it("every node trusts it: containerd certs.d everywhere, Docker's certs.d on m-k8s", () => {
@@ -261,9 +284,13 @@ describe("4.4.2 레지스트리 구성하기", () => {
     for (const node of ["m-k8s", "w1-k8s", "w2-k8s", "w3-k8s"]) {
       const t = inputsOf(find(base, REMOTE, `registry-trust-${node}`));
       expect(t.stdin).toBe(certPem);
-      expect(t.create).toContain("registry=192.168.56.10:8443");
-      expect(t.create).toContain('dir="/etc/containerd/certs.d/$registry"');
-      expect(t.create.includes('"/etc/docker/certs.d/$registry/ca.crt"')).toBe(node === "m-k8s");
+      expect(t.create).toMatch(
+        new RegExp(
+          `^export REGISTRY=192\\.168\\.56\\.10:8443 TRUST_DOCKER=${node === "m-k8s" ? "yes" : "no"}\\n`,
+        ),
+      );
+      expect(t.create).toContain('dir="/etc/containerd/certs.d/$REGISTRY"');
+      expect(t.delete).toMatch(/^export REGISTRY=192\.168\.56\.10:8443\n/);
     }
   });
 
@@ -278,10 +305,15 @@ describe("4.4.2 레지스트리 구성하기", () => {
 
   it("multistage-img is tagged and pushed to 192.168.56.10:8443/multistage-img", () => {
     const push = find(base, REMOTE, "push-multistage-img");
-    expect(inputsOf(push).create).toContain(
-      "docker tag multistage-img 192.168.56.10:8443/multistage-img",
+    const contentTag = folderHash("apps/echo-ip").slice(0, 12);
+    // Under its content tag (what the workloads run) and, as the book pushes it, its bare name.
+    expect(inputsOf(push).create).toMatch(
+      new RegExp(
+        `^export IMAGE=multistage-img:${contentTag} TARGET=192\\.168\\.56\\.10:8443/multistage-img:${contentTag} LATEST=192\\.168\\.56\\.10:8443/multistage-img\\n`,
+      ),
     );
-    expect(inputsOf(push).create).toContain("docker push 192.168.56.10:8443/multistage-img");
+    expect(inputsOf(push).create).toContain('docker push "$TARGET"');
+    expect(inputsOf(push).create).toContain('docker push "$LATEST"');
     expect(push.dependsOn).toEqual(
       expect.arrayContaining([
         find(base, CONTAINER, "registry-container").urn,
@@ -294,7 +326,7 @@ describe("4.4.2 레지스트리 구성하기", () => {
     expect(base.outputs.registry).toMatchObject({
       url: "https://192.168.56.10:8443",
       catalog: "https://192.168.56.10:8443/v2/_catalog",
-      pushed: "192.168.56.10:8443/multistage-img",
+      pushed: `192.168.56.10:8443/multistage-img:${folderHash("apps/echo-ip").slice(0, 12)}`,
     });
     const { certificate, fingerprint } = base.outputs.registry as {
       certificate: string;
@@ -337,8 +369,12 @@ describe("4.4.3 직접 만든 이미지로 컨테이너 구동하기", () => {
   it("success2: 3 replicas of 192.168.56.10:8443/multistage-img, after the push and the trust", () => {
     const d = find(base, "kubernetes:apps/v1:Deployment", "success2");
     expect(inputsOf(d).spec.replicas).toBe(3);
+    // The content tag: an edited app is a new image, and success2 rolls out to it.
     expect(inputsOf(d).spec.template.spec.containers).toEqual([
-      { name: "multistage-img", image: "192.168.56.10:8443/multistage-img" },
+      {
+        name: "multistage-img",
+        image: `192.168.56.10:8443/multistage-img:${folderHash("apps/echo-ip").slice(0, 12)}`,
+      },
     ]);
     expect(d.dependsOn).toEqual(
       expect.arrayContaining([
@@ -370,9 +406,11 @@ describe("4.4.1 쿠버네티스에서 직접 만든 이미지 사용하기 (opt-
       expect(dep(name).metadata.annotations).toEqual({ "pulumi.com/skipAwait": "true" });
     }
     const onW3 = inputsOf(find(on, REMOTE, "image-on-w3-k8s"));
-    expect(onW3.connection.host).toBe("192.168.56.103");
-    expect(onW3.create).toContain("source=192.168.56.10:8443/multistage-img");
-    expect(onW3.create).toContain("local_name=docker.io/library/multistage-img:latest");
+    expect(onW3.connection.port).toBe(60103);
+    expect(onW3.create).toMatch(
+      /^export SOURCE=192\.168\.56\.10:8443\/multistage-img:[0-9a-f]{12} LOCAL_NAME=docker\.io\/library\/multistage-img:latest\n/,
+    );
+    expect(onW3.delete).toContain('ctr -n k8s.io images rm "$LOCAL_NAME" "$SOURCE"');
     expect(
       changed(base, on)
         .map(urnName)

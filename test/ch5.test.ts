@@ -146,11 +146,10 @@ describe("5.2.3 Helm으로 MetalLB 배포하기", () => {
 describe("5.3.1 젠킨스 설치: NFS", () => {
   it("/nfs_shared/jenkins exported and owned by 1000:1000", () => {
     const exp = inputsOf(find(base, REMOTE, "nfs-export-nfs-shared-jenkins"));
-    expect(exp.create).toContain("path=/nfs_shared/jenkins");
-    expect(exp.create).toContain('chown 1000:1000 "$path"');
-    expect(exp.create).toContain(
-      "line='/nfs_shared/jenkins 192.168.56.0/24(rw,sync,no_root_squash)'",
+    expect(exp.create).toMatch(
+      /^export EXPORT_PATH=\/nfs_shared\/jenkins EXPORT_NETWORK=192\.168\.56\.0\/24 EXPORT_OPTIONS=rw,sync,no_root_squash EXPORT_OWNER=1000:1000 /,
     );
+    expect(exp.create).toContain('chown "$EXPORT_OWNER" "$EXPORT_PATH"');
   });
 
   it("jenkins-volume.yaml: PV and PVC jenkins, 10Gi, RWX, Retain", () => {
@@ -179,6 +178,10 @@ describe("5.3.1 젠킨스 설치: the chart's values, one by one", () => {
       namespace: "default",
     });
     expect(chart.version).toMatch(/^\d+\.\d+\.\d+$/);
+    // Pinned plugins only (jenkinsci/helm-charts jenkins-5.9.53 values.yaml: the default `true`
+    // would fetch the newest dependencies).
+    expect(chart.values.controller.installLatestPlugins).toBe(false);
+    expect(chart.values.controller.additionalPlugins).toEqual(["job-dsl:3654.vdf58f53e2d15"]);
   });
   it("persistence.existingClaim=jenkins", () =>
     expect(values(base).persistence.existingClaim).toBe("jenkins"));
@@ -346,7 +349,7 @@ describe("5.3.1 jenkins-config.yaml as code", () => {
       id: "slack-key",
       secret: "${SLACK_TOKEN}",
     });
-    expect(values(slack).controller.additionalPlugins).toContain("slack");
+    expect(values(slack).controller.additionalPlugins).toContain("slack:795.v4b_9705b_e6d47");
     expect(jobScript(slack)).toContain("slackSend(channel: \\'#jenkins\\'");
     expect(JSON.stringify(planDocument(slack))).not.toContain("xoxb-not-a-real-token-7731");
   });

@@ -38,8 +38,9 @@ describe("MetalLB and NFS for chapter 6", () => {
       ["nfs-export-nfs-shared-grafana", "/nfs_shared/grafana"],
     ]) {
       const c = inputsOf(find(base, REMOTE, name)).create;
-      expect(c).toContain(`path=${dir}`);
-      expect(c).toContain('chown 1000:1000 "$path"');
+      expect(c).toContain(`EXPORT_PATH=${dir} `);
+      expect(c).toContain("EXPORT_OWNER=1000:1000 ");
+      expect(c).toContain('chown "$EXPORT_OWNER" "$EXPORT_PATH"');
     }
   });
 
@@ -129,6 +130,12 @@ describe("6.2.3 서비스 디스커버리: nginx-status with its exporter", () =
 
 describe("6.4.1 그라파나 설치하기", () => {
   it("on claim grafana, uid/gid 1000, LoadBalancer at .13", () => {
+    // The chart lives in grafana-community/helm-charts since 2026-01-30.
+    expect(inputsOf(find(base, CHART, "grafana-chart"))).toMatchObject({
+      chart: "grafana",
+      name: "grafana",
+      repositoryOpts: { repo: "https://grafana-community.github.io/helm-charts" },
+    });
     const g = graf(base);
     expect(g.persistence).toEqual({ enabled: true, existingClaim: "grafana" });
     expect(g.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000 });
@@ -192,6 +199,9 @@ describe("6.5.1 얼럿매니저", () => {
   it("Alertmanager on the book's volume prometheus-alertmanager, LoadBalancer at .14", () => {
     const a = prom(base).alertmanager;
     expect(a.enabled).toBe(true);
+    // The folder is 1000:1000; the container's securityContext (chart default 65534) decides.
+    expect(a.podSecurityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000 });
+    expect(a.securityContext).toMatchObject({ runAsUser: 1000, runAsGroup: 1000 });
     expect(a.service).toMatchObject({
       type: "LoadBalancer",
       annotations: { "metallb.io/loadBalancerIPs": "192.168.56.14" },

@@ -71,11 +71,14 @@ describe("settings can be written as flat keys or with --path", () => {
   });
 
   it("a kubeconfig is a plain path, or its contents as a secret", async () => {
+    const kubeconfigMode = { "lab:cluster.mode": plain("kubeconfig") };
     const path = parseLabConfig("practice", {
+      ...kubeconfigMode,
       "lab:cluster.kubeconfig": plain("/home/me/.kube/kind"),
     });
     expect(path.cluster.kubeconfig).toBe("/home/me/.kube/kind");
     const contents = parseLabConfig("practice", {
+      ...kubeconfigMode,
       "lab:cluster.kubeconfig": secret("apiVersion: v1\n"),
     });
     expect(await pulumi.isSecret(contents.cluster.kubeconfig as pulumi.Output<string>)).toBe(true);
@@ -90,6 +93,23 @@ describe("settings can be written as flat keys or with --path", () => {
 });
 
 describe("bad configuration stops with the key, the value and what is allowed", () => {
+  it("a setting of another cluster mode is refused, not ignored; in stack mode it goes to the cluster's stack", () => {
+    const [workers] = problemsOf("ch3", {
+      "lab:cluster.mode": plain("stack"),
+      "lab:cluster.workers": plain("4"),
+    });
+    expect(workers).toBe(
+      "lab:cluster.workers: the lab cluster of stack cluster decides this; set it there (npm run lab -- cluster config set lab:cluster.workers ...), or remove it here",
+    );
+    const [path] = problemsOf("practice", {
+      "lab:cluster.mode": plain("vagrant"),
+      "lab:cluster.kubeconfig": plain("/home/me/.kube/kind"),
+    });
+    expect(path).toBe(
+      "lab:cluster.kubeconfig: used only in kubeconfig mode, and lab:cluster.mode is vagrant; remove it or change the mode",
+    );
+  });
+
   it("service.yaml selects a color: lab:practice.activeColor purple is refused", () => {
     const [p] = problemsOf("practice", { "lab:practice.activeColor": plain("purple") });
     expect(p).toContain("lab:practice.activeColor");
@@ -116,7 +136,7 @@ describe("bad configuration stops with the key, the value and what is allowed", 
     const [p] = problemsOf("dev", { "lab:chapter": plain("ch9") });
     expect(p).toContain("lab:chapter");
     expect(p).toContain('"ch9" is not a chapter');
-    expect(p).toContain("known chapters: ch2, ch3, ch4, ch5, ch6, kia, practice");
+    expect(p).toContain("known chapters: ch2, cluster, ch3, ch4, ch5, ch6, kia, practice");
   });
 
   it("a stack whose name is not a chapter needs lab:chapter", () => {
@@ -127,7 +147,7 @@ describe("bad configuration stops with the key, the value and what is allowed", 
   it("an unknown cluster mode lists the modes", () => {
     const [p] = problemsOf("practice", { "lab:cluster.mode": plain("minikube") });
     expect(p).toContain(
-      'lab:cluster.mode: must be one of: vagrant, kubeconfig, render (got "minikube")',
+      'lab:cluster.mode: must be one of: vagrant, stack, kubeconfig, render (got "minikube")',
     );
   });
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { allowedRanges, type HostFacts, hostProblems, inRange, NETWORKS_CONF } from "../lib/host";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { lastRegistrations, runStack } from "./harness";
-import { scratchProject, vagrantCalls } from "./workdir";
+import { STANDIN_VAGRANT, scratchProject, vagrantCalls } from "./workdir";
 
 const host = (over: Partial<HostFacts> & { conf?: string } = {}): HostFacts => ({
   platform: "linux",
@@ -74,9 +74,14 @@ describe("host checks before anything is created", () => {
 function helper(args: string[], stdin = "", output = "", code = 0) {
   const dir = scratchProject();
   const log = path.join(dir, "vagrant.log");
+  // Answers `port` and `ssh` as the stand-in of workdir.ts does; everything else prints `output`
+  // and ends with `code`.
   fs.writeFileSync(
     path.join(dir, "bin", "vagrant"),
-    `#!/bin/sh\necho "$PWD vagrant $*" >> "${log}"\nprintf '%s\\n' ${JSON.stringify(output)} >&2\nexit ${code}\n`,
+    STANDIN_VAGRANT(log).replace(
+      /^esac$/m,
+      `  *) printf '%s\\n' ${JSON.stringify(output)} >&2; exit ${code} ;;\nesac`,
+    ),
     { mode: 0o755 },
   );
   const r = spawnSync(process.execPath, [path.join(PROJECT_DIR, "host", "vm.js"), ...args], {
@@ -89,13 +94,31 @@ function helper(args: string[], stdin = "", output = "", code = 0) {
 }
 
 describe("host/vm.js, what pulumi up runs around vagrant", () => {
-  it("up writes the VM's definition and runs vagrant up <vm> in the work folder", () => {
-    const r = helper(["up", ".lab/ch2", "w1-k8s"], 'config.vm.define "w1-k8s" do |cfg|\nend\n');
+  it("up writes the VM's definition, runs vagrant up --provision <vm>, and prints how to reach it", () => {
+    const r = helper(
+      ["up", ".lab/ch2", "w1-k8s"],
+      'config.vm.define "w1-k8s" do |cfg|\n  cfg.vm.network "forwarded_port", guest: 22, host: 60101, auto_correct: true, id: "ssh"\nend\n',
+    );
     expect(r.status).toBe(0);
     expect(fs.readFileSync(path.join(r.dir, ".lab/ch2/nodes/w1-k8s.rb"), "utf8")).toContain(
       '"w1-k8s"',
     );
-    expect(r.calls).toEqual([`${path.join(r.dir, ".lab/ch2")} vagrant up w1-k8s`]);
+    const work = path.join(r.dir, ".lab/ch2");
+    expect(r.calls).toEqual([
+      // --provision: a VM whose first provisioning failed half-way is provisioned again.
+      `${work} vagrant up --provision w1-k8s`,
+      `${work} vagrant port w1-k8s`,
+      `${work} vagrant ssh w1-k8s -c cat /etc/ssh/ssh_host_ed25519_key.pub`,
+    ]);
+    // Only the result on standard output; Vagrant's own output went to standard error.
+    expect(r.stdout).toBe(
+      `lab-vm ${JSON.stringify({
+        ssh: { host: "127.0.0.1", port: 60101 },
+        hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIStandInHostKeyOfw1k8s",
+      })}\n`,
+    );
+    // No temporary file is left beside the definition.
+    expect(fs.readdirSync(path.join(work, "nodes"))).toEqual(["w1-k8s.rb"]);
   });
 
   it("destroy runs vagrant destroy -f <vm>, then removes the definition", () => {
@@ -139,7 +162,7 @@ describe("host/vm.js, what pulumi up runs around vagrant", () => {
       "The IP address configured for the host-only network is not within the allowed ranges. Please update the address used to be within the allowed ranges and run the command again.";
     const r = helper(["up", ".lab/ch3", "m-k8s"], "x", refusal, 1);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("vagrant up m-k8s failed (exit 1).");
+    expect(r.stderr).toContain("vagrant up --provision m-k8s failed (exit 1).");
     expect(r.stderr).toContain("npm run lab -- ch3 config set lab:network.prefix 192.168.56");
     expect(r.stderr).toContain("/etc/vbox/networks.conf");
   });

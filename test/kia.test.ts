@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { folderHash } from "../components/imageBuilds";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { find, inputsOf, runStack, type StackRun } from "./harness";
 import { kubernetesObjects, schemaProblems } from "./k8sSchema";
@@ -54,22 +55,33 @@ describe("apps/kubia, run with this machine's Node", () => {
 
 describe("the kia stack", () => {
   it("docker build -t kubia on m-k8s, then tag and push to the lab registry", () => {
-    expect(inputsOf(find(base, "command:remote:Command", "kubia-kubia")).create).toContain(
-      "docker build -t kubia -f Dockerfile .",
+    const tag = folderHash("apps/kubia").slice(0, 12);
+    expect(inputsOf(find(base, "command:remote:Command", "kubia-kubia")).create).toMatch(
+      new RegExp(
+        `^export SOURCE_DIR=/root/kubia IMAGE=kubia:${tag} BOOK_NAME=kubia DOCKERFILE=Dockerfile\\n`,
+      ),
     );
     expect(base.resources.some((r) => r.name.endsWith("build-in-host"))).toBe(false);
     const push = inputsOf(find(base, "command:remote:Command", "push-kubia")).create;
-    expect(push).toContain("docker tag kubia 192.168.56.10:8443/kubia");
-    expect(push).toContain("docker push 192.168.56.10:8443/kubia");
+    expect(push).toMatch(
+      new RegExp(
+        `^export IMAGE=kubia:${tag} TARGET=192\\.168\\.56\\.10:8443/kubia:${tag} LATEST=192\\.168\\.56\\.10:8443/kubia\\n`,
+      ),
+    );
   });
 
   it("scale rc kubia --replicas=3: ReplicationController kubia, run=kubia, port 8080, from the lab registry", () => {
     const rc = inputsOf(find(base, "kubernetes:core/v1:ReplicationController", "kubia"));
     expect(rc.spec.replicas).toBe(3);
     expect(rc.spec.selector).toEqual({ run: "kubia" });
+    const image = `192.168.56.10:8443/kubia:${folderHash("apps/kubia").slice(0, 12)}`;
     expect(rc.spec.template.spec.containers).toEqual([
-      { name: "kubia", image: "192.168.56.10:8443/kubia", ports: [{ containerPort: 8080 }] },
+      { name: "kubia", image, ports: [{ containerPort: 8080 }] },
     ]);
+    // A ReplicationController does not roll out a new template: an edited kubia makes it again.
+    const r = find(base, "kubernetes:core/v1:ReplicationController", "kubia");
+    expect(r.replaceOnChanges).toEqual(expect.arrayContaining(["spec.template"]));
+    expect(r.deleteBeforeReplace).toBe(true);
   });
 
   it("expose rc kubia --type=LoadBalancer --name kubia-http: port 8080", () => {
@@ -82,7 +94,10 @@ describe("the kia stack", () => {
   });
 
   it("outputs the image and the URL; every object passes its schema", async () => {
-    expect(base.outputs).toMatchObject({ image: "192.168.56.10:8443/kubia", replicas: 3 });
+    expect(base.outputs).toMatchObject({
+      image: `192.168.56.10:8443/kubia:${folderHash("apps/kubia").slice(0, 12)}`,
+      replicas: 3,
+    });
     expect(String(base.outputs.url)).toMatch(/kubia-http|:8080$/);
     expect(kubernetesObjects(base.resources).flatMap(schemaProblems)).toEqual([]);
     const five = await runStack({ stack: "kia", config: { "lab:kia.replicas": "5" } });

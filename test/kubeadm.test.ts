@@ -33,14 +33,17 @@ describe("3.1.3 Vagrantfile: the cluster's VMs", () => {
 
   it("config.sh then install_pkg.sh on every node, the master with Main, kubeadm at the pinned version", () => {
     const m = inputsOf(find(base, LOCAL, "lab-m-k8s")).stdin;
+    // Each script's values are its environment (the provisioner's env:), as scripts/*.sh read them.
     expect(m).toMatch(
-      /cfg\.vm\.provision "shell", path: "scripts\/config\.sh", args: \["ssh-ed25519 [A-Za-z0-9+/=]+\\n"\]/,
+      /cfg\.vm\.provision "shell", path: "scripts\/config\.sh", env: \{ "ROOT_SSH_KEY" => "ssh-ed25519 [A-Za-z0-9+/=]+\\n" \}/,
     );
     expect(m).toContain(
-      'cfg.vm.provision "shell", path: "scripts/install_pkg.sh", args: ["1.36.0-1.1", "192.168.56.10", "Main"]',
+      'cfg.vm.provision "shell", path: "scripts/install_pkg.sh", env: { "K8S_PACKAGE_VERSION" => "1.36.0-1.1", "NODE_IP" => "192.168.56.10", "NODE_ROLE" => "Main", "BOOK_REPOSITORY" => "https://github.com/sysnet4admin/_Book_k8sInfra.git" }',
     );
     const w = inputsOf(find(base, LOCAL, "lab-w2-k8s")).stdin;
-    expect(w).toContain('args: ["1.36.0-1.1", "192.168.56.102"]');
+    expect(w).toContain(
+      '"K8S_PACKAGE_VERSION" => "1.36.0-1.1", "NODE_IP" => "192.168.56.102", "NODE_ROLE" => ""',
+    );
   });
 
   it("nodes prepare as kubeadm needs: swap off, br_netfilter, forwarding, containerd, kubelet on the host-only address", () => {
@@ -56,29 +59,34 @@ describe("3.1.3 Vagrantfile: the cluster's VMs", () => {
     expect(config).toContain("net.ipv4.ip_forward = 1");
     const install = files["lab-file-scripts-install_pkg.sh"];
     expect(install).toContain("https://pkgs.k8s.io/core:/stable:/v$minor/deb/");
-    expect(install).toContain('"kubeadm=$package_version"');
+    expect(install).toContain('"kubeadm=$K8S_PACKAGE_VERSION"');
     expect(install).toContain("SystemdCgroup = true");
-    expect(install).toContain("KUBELET_EXTRA_ARGS=--node-ip=$node_ip");
+    expect(install).toContain("KUBELET_EXTRA_ARGS=--node-ip=$NODE_IP");
   });
 });
 
 describe("master_node.sh: kubeadm init", () => {
   it("advertises the master's address and uses the book's pod CIDR 172.16.0.0/16", () => {
     const cp = remote(base, "lab-control-plane");
-    expect(cp.connection.host).toBe("192.168.56.10");
-    expect(cp.create).toContain("advertise_address=192.168.56.10");
-    expect(cp.create).toContain('--apiserver-advertise-address="$advertise_address"');
-    expect(cp.create).toContain("pod_cidr=172.16.0.0/16");
-    expect(cp.create).toContain('--pod-network-cidr="$pod_cidr"');
-    expect(cp.create).toContain("kubernetes_version=1.36.0");
+    // Pulumi reaches m-k8s through Vagrant's forwarded SSH port (the book's 60010).
+    expect([cp.connection.host, cp.connection.port]).toEqual(["127.0.0.1", 60010]);
+    expect(cp.create).toMatch(/^export .*ADVERTISE_ADDRESS=192\.168\.56\.10 /);
+    expect(cp.create).toContain('--apiserver-advertise-address="$ADVERTISE_ADDRESS"');
+    expect(cp.create).toContain("POD_CIDR=172.16.0.0/16");
+    expect(cp.create).toContain('--pod-network-cidr="$POD_CIDR"');
+    expect(cp.create).toContain("K8S_VERSION=1.36.0");
+    // This machine reaches the API server on 127.0.0.1 (the forwarded port): in its certificate.
+    expect(cp.create).toContain("API_EXTRA_SANS=127.0.0.1");
   });
 
   it("installs a current Calico on the same CIDR, detecting addresses on the host-only network", () => {
     const cp = remote(base, "lab-control-plane").create;
-    expect(cp).toContain("calico_version=3.31.2");
-    expect(cp).toContain("projectcalico/calico/v$calico_version/manifests/calico.yaml");
-    expect(cp).toContain("IP_AUTODETECTION_METHOD=cidr=$node_cidr");
-    expect(cp).toContain("node_cidr=192.168.56.0/24");
+    expect(cp).toContain("CALICO_VERSION=3.31.2");
+    expect(cp).toContain("projectcalico/calico/v$CALICO_VERSION/manifests/calico.yaml");
+    expect(cp).toContain("NODE_CIDR=192.168.56.0/24");
+    // Put into the manifest before it is applied (issue 13.9: test/upstream.test.ts runs the sed).
+    expect(cp).toContain("- name: IP_AUTODETECTION_METHOD");
+    expect(cp).not.toContain("set env daemonset/calico-node");
   });
 
   it("no fixed token: the token is generated ([a-z0-9]{6}.[a-z0-9]{16}) and reaches the nodes only as secret input", () => {
@@ -123,10 +131,10 @@ describe("work_nodes.sh: kubeadm join", () => {
     expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     for (const [i, w] of ["w1-k8s", "w2-k8s", "w3-k8s"].entries()) {
       const join = remote(base, `lab-join-${w}`);
-      expect(join.connection.host).toBe(`192.168.56.10${i + 1}`);
-      expect(join.create).toContain("api_server=192.168.56.10:6443");
-      expect(join.create).toContain(`ca_cert_hash=${hash}`);
-      expect(join.create).toContain('--discovery-token-ca-cert-hash "$ca_cert_hash"');
+      expect(join.connection.port).toBe(60100 + i + 1);
+      expect(join.create).toContain("API_SERVER=192.168.56.10:6443");
+      expect(join.create).toContain(`CA_CERT_HASH=${hash}`);
+      expect(join.create).toContain('--discovery-token-ca-cert-hash "$CA_CERT_HASH"');
     }
   });
 
@@ -156,9 +164,10 @@ describe("work_nodes.sh: kubeadm join", () => {
 
   it("a removed worker's node object is deleted on the master before its VM goes", () => {
     const forget = find(base, REMOTE, "lab-forget-w3-k8s");
-    expect(inputsOf(forget).connection.host).toBe("192.168.56.10");
+    expect(inputsOf(forget).connection.port).toBe(60010);
     expect(inputsOf(forget).create).toBeUndefined();
-    expect(inputsOf(forget).delete).toContain('kubectl delete node "$node_name"');
+    expect(inputsOf(forget).delete).toContain('kubectl delete node "$NODE_NAME"');
+    expect(inputsOf(forget).delete).toMatch(/^export NODE_NAME=w3-k8s\n/);
     expect(ancestors(base, forget.urn)).toContain(find(base, LOCAL, "lab-w3-k8s").urn);
   });
 });
@@ -172,6 +181,9 @@ describe("access to the nodes and the cluster", () => {
       expect(c.password).toBeUndefined();
       expect(c.privateKey).toMatch(/PRIVATE KEY/);
       expect(c.dialErrorLimit).toBeGreaterThanOrEqual(20);
+      // Host keys are checked: each connection names the key its VM had when it came up.
+      expect(c.hostKey, r.name).toMatch(/^ssh-ed25519 /);
+      expect(inputsOf(r).addPreviousOutputInEnv, r.name).toBe(false);
     }
     const key = inputsOf(find(base, "tls:index/privateKey:PrivateKey", "lab-ssh-key"));
     expect(key.algorithm).toBe("ED25519");
@@ -180,10 +192,13 @@ describe("access to the nodes and the cluster", () => {
     expect(config).toContain("PermitRootLogin prohibit-password");
   });
 
-  it("the admin kubeconfig is a secret output pointing at https://<master>:6443 with the stack's CA", () => {
+  it("the admin kubeconfig is a secret output pointing at the master's forwarded API server port", () => {
     expect(base.outputs.kubeconfig).toBeInstanceOf(Secret);
     const config = JSON.parse(String((base.outputs.kubeconfig as Secret).value));
-    expect(config.clusters[0].cluster.server).toBe("https://192.168.56.10:6443");
+    expect(config.clusters[0].cluster.server).toBe("https://127.0.0.1:60443");
+    expect(inputsOf(find(base, LOCAL, "lab-m-k8s")).stdin).toContain(
+      'cfg.vm.network "forwarded_port", guest: 6443, host: 60443, auto_correct: true, id: "kube-apiserver"',
+    );
     const csr = inputsOf(find(base, "tls:index/certRequest:CertRequest", "lab-admin-csr"));
     expect(csr.subject.organization).toBe("system:masters");
   });
@@ -223,6 +238,8 @@ describe("access to the nodes and the cluster", () => {
         "lab-hosts-w2-k8s",
         "lab-hosts-w3-k8s",
         "lab-hosts-w4-k8s",
+        // The NFS client tools, which every node of the lab cluster gets.
+        "lab-nfs-client-w4-k8s",
       ].sort(),
     );
     expect(remote(four, "lab-hosts-w1-k8s").create).toContain("192.168.56.104 w4-k8s");

@@ -188,7 +188,8 @@ describe("the practice stack as a whole", () => {
 
   it("every Kubernetes object is created through the stack's own provider, in namespace default", () => {
     const provider = base.resources.find((r) => r.type === "pulumi:providers:kubernetes");
-    expect(provider?.name).toBe("lab-kubeconfig");
+    // On the lab cluster of the stack `cluster` (Pulumi.practice.yaml's lab:cluster.mode stack).
+    expect(provider?.name).toBe("lab-stack-cluster");
     for (const r of kubernetesObjects(base.resources)) {
       expect(r.provider, r.name).toBe(provider?.urn);
       expect(inputsOf(r).metadata.namespace, r.name).toBe("default");

@@ -76,7 +76,7 @@ describe("Kubernetes providers", () => {
         );
       }
     }
-    expect(seen.length).toBe(7); // every stack but ch2, which has no cluster
+    expect(seen.length).toBe(8); // every stack but ch2, which has no cluster
     expect(seen.filter((s) => !s.endsWith(": true true true"))).toEqual([]);
   });
 });

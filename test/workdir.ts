@@ -16,13 +16,23 @@ export function scratchProject(): string {
   fs.symlinkSync(path.join(PROJECT_DIR, "host"), path.join(dir, "host"));
   const bin = path.join(dir, "bin");
   fs.mkdirSync(bin);
-  fs.writeFileSync(
-    path.join(bin, "vagrant"),
-    `#!/bin/sh\necho "$PWD vagrant $*" >> "${path.join(dir, "vagrant.log")}"\n`,
-    { mode: 0o755 },
-  );
+  fs.writeFileSync(path.join(bin, "vagrant"), STANDIN_VAGRANT(path.join(dir, "vagrant.log")), {
+    mode: 0o755,
+  });
   return dir;
 }
+
+/**
+ * A stand-in `vagrant` that records its arguments, and answers what `host/vm.js` asks after `up`:
+ * the forwarded ports of the VM's definition (`vagrant port`) and a host key (`vagrant ssh -c`).
+ */
+export const STANDIN_VAGRANT = (log: string) => `#!/bin/sh
+echo "$PWD vagrant $*" >> "${log}"
+case "$1" in
+  port) sed -n 's/.*guest: \\([0-9]*\\), host: \\([0-9]*\\).*/    \\1 (guest) => \\2 (host)/p' "nodes/$2.rb" ;;
+  ssh) echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIStandInHostKeyOf$(printf %s "$2" | tr -d -) root@$2" ;;
+esac
+`;
 
 /** Runs one recorded command (`create`, `update` or `delete`) of a local.Command in `dir`. */
 export function runCommand(

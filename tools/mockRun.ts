@@ -9,8 +9,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
+import { CLUSTER, NETWORK } from "../lib/book";
 import { type HostFacts, plannedHost } from "../lib/host";
 import { sdkInternals } from "../lib/sdk";
+import { labNodes } from "../lib/vagrant";
+import { VERSIONS } from "../lib/versions";
 import { PROJECT_DIR } from "./stackFiles";
 
 export { PROJECT_DIR, stackFiles } from "./stackFiles";
@@ -222,7 +225,67 @@ const computed: Record<string, (args: pulumi.runtime.MockResourceArgs) => Record
     "tls:index/locallySignedCert:LocallySignedCert": (args) => ({
       certPem: mockPem("CERTIFICATE", args.name),
     }),
+    "command:local:Command": plannedVmEndpoint,
+    "pulumi:pulumi:StackReference": plannedClusterOutputs,
   };
+
+/** The `lab-vm` line `host/vm.js up` prints, for a VM definition: its forwarded ports, a host key. */
+function plannedVmEndpoint(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  const create = String(args.inputs.create ?? "");
+  if (!/^node host\/vm\.js up /.test(create)) return {};
+  const definition = String(args.inputs.stdin ?? "");
+  const port = (guest: number) =>
+    Number(new RegExp(`guest: ${guest}, host: (\\d+)`).exec(definition)?.[1]) || undefined;
+  const ssh = port(22);
+  const api = port(6443);
+  const hostKey = mockKey({ ...args, inputs: { algorithm: "ED25519" } }).publicKeyOpenssh.trim();
+  const endpoint = {
+    ssh: { host: "127.0.0.1", port: ssh },
+    ...(api ? { api: { host: "127.0.0.1", port: api } } : {}),
+    hostKey,
+  };
+  return { stdout: `lab-vm ${JSON.stringify(endpoint)}\n`, stderr: "" };
+}
+
+/**
+ * What a stack that built the lab cluster exports (`labCluster`), as if the `cluster` stack had run:
+ * the book's nodes on the default network, reached through the book's forwarded SSH ports.
+ */
+function plannedClusterOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  const stack = String(args.inputs.name ?? args.name)
+    .split("/")
+    .pop();
+  const nodes = labNodes(
+    NETWORK.defaultPrefix,
+    CLUSTER.workers,
+    CLUSTER.kubernetesSizes.master,
+    CLUSTER.kubernetesSizes.worker,
+  ).map((n) => ({
+    ...n,
+    endpoint: {
+      ssh: { host: "127.0.0.1", port: n.sshPort },
+      hostKey: mockKey({
+        ...args,
+        name: n.name,
+        inputs: { algorithm: "ED25519" },
+      }).publicKeyOpenssh.trim(),
+    },
+  }));
+  return {
+    outputs: {
+      labCluster: {
+        version: 1,
+        stack,
+        network: NETWORK.defaultPrefix,
+        kubernetesVersion: VERSIONS.kubernetes,
+        kubeconfig: `{"apiVersion":"v1","kind":"Config","clusters":[{"name":"k8sinfra-lab","cluster":{"server":"https://127.0.0.1:60443"}}]}`,
+        sshPrivateKey: mockPem("OPENSSH PRIVATE KEY", "lab-ssh-key"),
+        nodes,
+      },
+    },
+    secretOutputNames: ["labCluster"],
+  };
+}
 
 const mocks: pulumi.runtime.Mocks = {
   newResource(args) {
@@ -318,7 +381,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
 
   const started = performance.now();
   // Imported after the mocks are in place, as `pulumi` itself loads the program after connecting.
-  const { runLab } = await import("../lib/lab.js");
+  const { runLab } = await import("../stacks/lab.js");
   const outputs = (await settle(runLab(options.host ?? plannedHost))) as Record<string, unknown>;
   await sdkInternals.waitForRPCs();
   const elapsedMs = performance.now() - started;

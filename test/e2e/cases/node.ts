@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as scripts from "../../../lib/scripts";
+import { BOOK_REPOSITORY, scriptText, shq } from "../../../lib/scripts";
 import { reveal, runStack } from "../../../tools/mockRun";
 import { type Case, check, same } from "../runner";
 import type { SshNode } from "../sshNode";
@@ -19,19 +19,22 @@ interface RemoteStep {
   readonly remotePath?: string;
 }
 
-/** The remote commands and copies a stack registers for one node, by resource name. */
-async function remoteSteps(stack: string, host: string): Promise<Map<string, RemoteStep>> {
+/**
+ * The remote commands and copies a stack registers for one node (by the port that reaches it), by
+ * resource name.
+ */
+async function remoteSteps(stack: string, port: number): Promise<Map<string, RemoteStep>> {
   const run = await runStack({ stack });
   const steps = new Map<string, RemoteStep>();
   for (const r of run.resources.filter((x) => x.type.startsWith("command:remote:"))) {
     const i = reveal(r.inputs) as {
-      connection: { host: string };
+      connection: { port: number };
       create?: string;
       stdin?: string;
       source?: { path?: string };
       remotePath?: string;
     };
-    if (i.connection.host !== host) continue;
+    if (i.connection.port !== port) continue;
     steps.set(r.name, {
       name: r.name,
       create: i.create,
@@ -57,9 +60,12 @@ function runStep(node: SshNode, step: RemoteStep | undefined, what: string): voi
   check(r.status === 0, `${step.name} failed on the node (exit ${r.status}):\n${r.stderr.trim()}`);
 }
 
-/** The provisioning scripts Vagrant runs, from the stack's work folder text. */
-function provision(node: SshNode, script: string, args: readonly string[]): void {
-  const r = node.exec(`bash -s -- ${args.map((a) => `'${a}'`).join(" ")}`, script);
+/** A provisioning script as Vagrant runs it: the file, with the provisioner's `env:`. */
+function provision(node: SshNode, file: string, env: Record<string, string>): void {
+  const exports = Object.entries(env)
+    .map(([k, v]) => `${k}=${shq(v)}`)
+    .join(" ");
+  const r = node.exec(`export ${exports}\n${scriptText(file)}`);
   check(r.status === 0, `provisioning failed (exit ${r.status}):\n${r.stderr.trim()}`);
 }
 
@@ -73,12 +79,21 @@ export const nodeCases: Case[] = [
       const node = await ctx.sshNode();
       node.clearCalls();
       const master = "192.168.56.10";
-      const steps = await remoteSteps("ch4", master);
+      // m-k8s is reached through its forwarded SSH port (the book's 60010).
+      const steps = new Map([
+        ...(await remoteSteps("cluster", 60010)),
+        ...(await remoteSteps("ch4", 60010)),
+      ]);
       // 3.1.3 config.sh and install_pkg.sh, as Vagrant runs them on m-k8s.
-      provision(node, scripts.nodeConfig(), ["ssh-ed25519 AAAAC3Nza-e2e-key lab"]);
-      provision(node, scripts.nodeInstallPkg(), ["1.36.0-1.1", master, "Main"]);
+      provision(node, "config.sh", { ROOT_SSH_KEY: "ssh-ed25519 AAAAC3Nza-e2e-key lab" });
+      provision(node, "install_pkg.sh", {
+        K8S_PACKAGE_VERSION: "1.36.0-1.1",
+        NODE_IP: master,
+        NODE_ROLE: "Main",
+        BOOK_REPOSITORY,
+      });
       for (const name of [
-        "m-k8s-install",
+        "lab-docker",
         "registry-certificate",
         "registry-trust-m-k8s",
         "echo-ip-source",
@@ -133,18 +148,31 @@ export const nodeCases: Case[] = [
           .includes("config_path = '/etc/containerd/certs.d'"),
         "containerd's config_path does not name certs.d",
       );
-      // The builds: in the copied source folder, one per Dockerfile, then tag and push.
+      // The builds: in the copied source folder, one per Dockerfile under the source's content
+      // tag, also tagged with the book's name; then the push under both.
+      const tag = /^\S+:([0-9a-f]{12})$/.exec(
+        calls.find((c) => c.tool === "docker" && c.args[0] === "build")?.args[2] ?? "",
+      )?.[1];
+      check(tag, "no content tag in the docker build calls");
       const builds = calls.filter((c) => c.tool === "docker" && c.args[0] === "build");
       same(
         builds.map((c) => `${c.cwd} ${c.args.join(" ")}`).sort(),
         ["basic", "multistage", "nohost", "optimal"].map(
-          (s) => `/root/echo-ip build -t ${s}-img -f Dockerfile.${s} .`,
+          (s) => `/root/echo-ip build -t ${s}-img:${tag} -f Dockerfile.${s} .`,
         ),
         "docker build calls",
       );
       same(
         line("docker").filter((l) => /^(tag|push)/.test(l)),
-        [`tag multistage-img ${registry}/multistage-img`, `push ${registry}/multistage-img`],
+        [
+          ...["basic", "optimal", "nohost", "multistage"].map(
+            (s) => `tag ${s}-img:${tag} ${s}-img`,
+          ),
+          `tag multistage-img:${tag} ${registry}/multistage-img:${tag}`,
+          `push ${registry}/multistage-img:${tag}`,
+          `tag multistage-img:${tag} ${registry}/multistage-img`,
+          `push ${registry}/multistage-img`,
+        ],
         "docker tag and push",
       );
       check(

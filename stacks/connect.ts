@@ -1,0 +1,205 @@
+/**
+ * The one function that yields the cluster a chapter builds on, for each cluster mode of
+ * architecture section 3: the lab cluster this stack builds (`vagrant`), the lab cluster another
+ * stack built (`stack`), a cluster the reader has (`kubeconfig`), or none (`render`).
+ */
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { workDir } from "../components/vagrantCluster";
+import {
+  type LabAccess,
+  type LabCluster,
+  PROVIDER_DEFAULTS,
+  REDACTED,
+  readContract,
+} from "../lib/cluster";
+import type { ClusterSettings, LabConfig } from "../lib/config";
+import { ConfigError, UnavailableError } from "../lib/errors";
+import type { HostFacts } from "../lib/host";
+import type { LabNode } from "../lib/vagrant";
+import { buildLabCluster, kubectlOnMaster } from "./labCluster";
+
+function kubeconfigSource(kubeconfig: ClusterSettings["kubeconfig"]): string {
+  if (kubeconfig === undefined) return "$KUBECONFIG or ~/.kube/config";
+  return typeof kubeconfig === "string" ? kubeconfig : "the kubeconfig in secret config";
+}
+
+/**
+ * The lab cluster another stack of this project built: its kubeconfig, nodes and key, read once
+ * from its output `labCluster` before anything is registered, so that `preview` already shows the
+ * chapter's objects against the running cluster.
+ */
+async function clusterOfStack(config: LabConfig): Promise<LabCluster> {
+  const other = config.cluster.stack;
+  if (other === config.stack) {
+    throw new ConfigError(config.stack, [
+      `lab:cluster.stack: a stack cannot build on itself (got "${other}")`,
+    ]);
+  }
+  const reference = new pulumi.StackReference(`organization/lab/${other}`);
+  let details: { value?: unknown; secretValue?: unknown };
+  try {
+    details = await reference.getOutputDetails("labCluster");
+  } catch (err) {
+    throw new UnavailableError(
+      `stack "${other}" could not be read (${err instanceof Error ? err.message : err}): build the lab cluster first with npm run lab -- ${other} up`,
+    );
+  }
+  let contract: ReturnType<typeof readContract>;
+  try {
+    contract = readContract(other, details.secretValue ?? details.value);
+  } catch (err) {
+    throw new UnavailableError(err instanceof Error ? err.message : String(err));
+  }
+  const problems = problemsOnCluster(config, contract);
+  if (problems.length > 0) throw new ConfigError(config.stack, problems);
+  const key = pulumi.secret(contract.sshPrivateKey);
+  const nodes: LabNode[] = contract.nodes.map(({ endpoint: _e, ...n }) => n);
+  const endpointOf = (node: LabNode) => {
+    const found = contract.nodes.find((n) => n.name === node.name);
+    if (!found) throw new Error(`${node.name} is not a node of stack ${other}`);
+    return found.endpoint;
+  };
+  const lab: LabAccess = {
+    nodes,
+    connection: (node) => {
+      const e = endpointOf(node);
+      return {
+        host: e.ssh.host,
+        port: e.ssh.port,
+        user: "root",
+        privateKey: key,
+        hostKey: e.hostKey,
+        dialErrorLimit: 10,
+        perDialTimeout: 10,
+      };
+    },
+    endpoint: (node) => pulumi.output(endpointOf(node)),
+    sshPrivateKey: key,
+    workDir: workDir(config.stack),
+    ready: [],
+  };
+  const provider = new k8s.Provider(`lab-stack-${other}`, {
+    ...PROVIDER_DEFAULTS,
+    kubeconfig: pulumi.secret(contract.kubeconfig),
+    // A chapter can still be reset when the cluster it was built on is gone.
+    deleteUnreachable: true,
+  });
+  return {
+    mode: "stack",
+    provider,
+    lab,
+    kubectl: kubectlOnMaster(lab),
+    awaitLoadBalancers: config.cluster.awaitLoadBalancer ?? false,
+    secretValue: (value) => value,
+    description: `stack: the lab cluster of stack ${other} (${nodes.map((n) => n.name).join(", ")}, Kubernetes ${contract.kubernetesVersion})`,
+    outputs: {
+      clusterStack: other,
+      nodes: nodes.map(({ name, ip }) => ({ name, ip })),
+    },
+  };
+}
+
+/**
+ * What a chapter's settings say about nodes and addresses, checked against the lab cluster of
+ * another stack as `resolveCh3` checks them against this stack's own VMs: chapter 3's cordon and
+ * drain name its nodes, and its MetalLB pool stays clear of their addresses.
+ */
+function problemsOnCluster(config: LabConfig, contract: ReturnType<typeof readContract>): string[] {
+  if (config.chapter !== "ch3") return [];
+  const s = config.settings as { cordon: string[]; drain: string[]; lbRange: string };
+  const names = contract.nodes.map((n) => n.name);
+  const problems: string[] = [];
+  for (const field of ["cordon", "drain"] as const) {
+    const unknown = s[field].filter((n) => !names.includes(n));
+    if (unknown.length > 0) {
+      problems.push(
+        `lab:ch3.${field}: ${unknown.join(", ")} not in the cluster; nodes: ${names.join(", ")}`,
+      );
+    }
+  }
+  const [first, last] = s.lbRange.split("-").map(Number);
+  const clash = contract.nodes
+    .map((n) => Number(n.ip.split(".")[3]))
+    .filter((h) => h >= first && h <= last);
+  if (clash.length > 0) {
+    problems.push(
+      `lab:ch3.lbRange: ${s.lbRange} includes the VMs' addresses .${clash.join(", .")}`,
+    );
+  }
+  return problems;
+}
+
+/** Connects a chapter to its cluster, or says why it cannot. */
+export async function connectCluster(
+  config: LabConfig,
+  host: HostFacts,
+): Promise<{ cluster: LabCluster; outputs: Record<string, unknown> }> {
+  const { cluster } = config;
+  switch (cluster.mode) {
+    case "render": {
+      const provider = new k8s.Provider("lab-render", {
+        ...PROVIDER_DEFAULTS,
+        renderYamlToDirectory: cluster.renderDir,
+        enableServerSideApply: true,
+      });
+      return {
+        cluster: {
+          mode: "render",
+          provider,
+          awaitLoadBalancers: false,
+          renderDir: cluster.renderDir,
+          secretValue: () => REDACTED,
+          description: `render: manifests are written to ${cluster.renderDir}/ (nothing is applied)`,
+          outputs: {},
+        },
+        outputs: {},
+      };
+    }
+    case "kubeconfig": {
+      const provider = new k8s.Provider("lab-kubeconfig", {
+        ...PROVIDER_DEFAULTS,
+        kubeconfig: cluster.kubeconfig,
+        context: cluster.context,
+        // `pulumi destroy` must still reset the stack after the reader deleted the cluster itself.
+        deleteUnreachable: true,
+      });
+      return {
+        cluster: {
+          mode: "kubeconfig",
+          provider,
+          awaitLoadBalancers: cluster.awaitLoadBalancer ?? false,
+          secretValue: (value) => value,
+          // Runs the reader's own kubectl; kubeconfig contents held as a secret cannot be passed to it.
+          kubectl:
+            typeof cluster.kubeconfig === "object"
+              ? undefined
+              : (name, args, opts) => {
+                  const flags = [
+                    cluster.kubeconfig ? `--kubeconfig "${cluster.kubeconfig}"` : "",
+                    cluster.context ? `--context "${cluster.context}"` : "",
+                  ].filter(Boolean);
+                  const line = (a?: readonly string[]) =>
+                    a && ["kubectl", ...flags, ...a].join(" ");
+                  return new command.local.Command(
+                    name,
+                    { create: line(args.create), delete: line(args.delete) },
+                    opts,
+                  );
+                },
+          description: `kubeconfig: ${cluster.context ? `context ${cluster.context}` : "current context"} of ${kubeconfigSource(cluster.kubeconfig)}`,
+          outputs: {},
+        },
+        outputs: {},
+      };
+    }
+    case "stack":
+      return { cluster: await clusterOfStack(config), outputs: {} };
+    case "vagrant": {
+      const built = buildLabCluster(config, host);
+      // A chapter that builds its own lab cluster can be built on too.
+      return { cluster: built.cluster, outputs: { labCluster: built.contract } };
+    }
+  }
+}
