@@ -34,22 +34,32 @@ function openssl(dir: string, args: string[]) {
   run("openssl", args, { cwd: dir });
 }
 
-/** CA, serving certificate for loopback, admin client certificate, service-account keys. */
-function certificates(dir: string) {
-  openssl(dir, ["genrsa", "-out", "ca.key", "2048"]);
-  openssl(dir, [
-    "req",
-    "-x509",
-    "-new",
-    "-key",
-    "ca.key",
-    "-out",
-    "ca.crt",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=k8sinfra-lab-e2e-ca",
-  ]);
+/**
+ * CA (made here, or a given one: the lab cluster's own), serving certificate for loopback, admin
+ * client certificate, service-account keys. Made once: a restarted control plane keeps them.
+ */
+function certificates(dir: string, ca?: { cert: string; key: string }) {
+  if (fs.existsSync(path.join(dir, "sa.pub"))) return;
+  if (ca) {
+    fs.copyFileSync(ca.cert, path.join(dir, "ca.crt"));
+    fs.copyFileSync(ca.key, path.join(dir, "ca.key"));
+  } else {
+    openssl(dir, ["genrsa", "-out", "ca.key", "2048"]);
+    const subject = "/CN=k8sinfra-lab-e2e-ca";
+    openssl(dir, [
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-days",
+      "2",
+      "-subj",
+      subject,
+    ]);
+  }
   const sign = (name: string, subject: string, ext: string) => {
     openssl(dir, ["genrsa", "-out", `${name}.key`, "2048"]);
     openssl(dir, ["req", "-new", "-key", `${name}.key`, "-out", `${name}.csr`, "-subj", subject]);
@@ -105,20 +115,37 @@ function kubeconfigText(dir: string, server: string): string {
   ].join("\n");
 }
 
+/** Where and how a control plane starts, when not as the e2e's own. */
+export interface ControlPlaneOptions {
+  /** Its folder (certificates, etcd's data, logs); default `<runDir>/control-plane`. */
+  readonly dir?: string;
+  /** A CA to sign with and to trust clients of (a lab cluster's own). */
+  readonly ca?: { readonly cert: string; readonly key: string };
+  /** The API server's port on 127.0.0.1; default a free one. */
+  readonly port?: number;
+  /** The kwok nodes; default the book's m-k8s and w1-k8s..w3-k8s. */
+  readonly nodes?: readonly { name: string; ip: string; role: "master" | "worker" }[];
+}
+
 /** Starts the control plane under `runDir/control-plane`; `bin` holds the toolchain's binaries. */
 export async function startControlPlane(
   runDir: string,
   bin: string,
   kwokStages: string,
+  options: ControlPlaneOptions = {},
 ): Promise<ControlPlane> {
-  const dir = path.join(runDir, "control-plane");
+  const dir = options.dir ?? path.join(runDir, "control-plane");
   fs.mkdirSync(dir, { recursive: true });
-  certificates(dir);
+  certificates(dir, options.ca);
   const log = (name: string) => path.join(dir, `${name}.log`);
   const exe = (name: string) => path.join(bin, name);
 
-  const etcdPort = await freePort();
-  const etcdPeer = await freePort();
+  // etcd keeps its ports across restarts (its data names its peer address).
+  const portsFile = path.join(dir, "etcd-ports.json");
+  const [etcdPort, etcdPeer] = fs.existsSync(portsFile)
+    ? (JSON.parse(fs.readFileSync(portsFile, "utf8")) as [number, number])
+    : [await freePort(), await freePort()];
+  fs.writeFileSync(portsFile, JSON.stringify([etcdPort, etcdPeer]));
   const etcd = startProcess(
     "etcd",
     exe("etcd"),
@@ -144,7 +171,7 @@ export async function startControlPlane(
     child: etcd,
   });
 
-  const apiPort = await freePort();
+  const apiPort = options.port ?? (await freePort());
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfig = path.join(dir, "admin.kubeconfig");
   fs.writeFileSync(kubeconfig, kubeconfigText(dir, server), { mode: 0o600 });
@@ -231,55 +258,18 @@ export async function startControlPlane(
   ) => run(exe("kubectl"), ["--kubeconfig", kubeconfig, ...args], options).stdout;
 
   // The lab's nodes: m-k8s with the control-plane taint, the workers, each with its lab address.
-  const nodes = labNodes(
-    NETWORK.defaultPrefix,
-    CLUSTER.workers,
-    { cpus: 2, memory: 3072 },
-    {
-      cpus: 1,
-      memory: 2560,
-    },
-  ).map((n) => ({ name: n.name, ip: n.ip, role: n.role }));
-  for (const node of nodes) {
-    const master = node.role === "master";
-    kubectl(["apply", "-f", "-"], {
-      input: JSON.stringify({
-        apiVersion: "v1",
-        kind: "Node",
-        metadata: {
-          name: node.name,
-          annotations: { "kwok.x-k8s.io/node": "fake" },
-          labels: {
-            "kubernetes.io/hostname": node.name,
-            "kubernetes.io/os": "linux",
-            ...(master ? { "node-role.kubernetes.io/control-plane": "" } : {}),
-          },
-        },
-        spec: master
-          ? { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] }
-          : {},
-      }),
-    });
-    // Status is a subresource: the addresses go in with a second request.
-    kubectl([
-      "patch",
-      "node",
-      node.name,
-      "--subresource=status",
-      "--type=merge",
-      "-p",
-      JSON.stringify({
-        status: {
-          addresses: [
-            { type: "InternalIP", address: node.ip },
-            { type: "Hostname", address: node.name },
-          ],
-          allocatable: { cpu: "4", memory: "8Gi", pods: "110" },
-          capacity: { cpu: "4", memory: "8Gi", pods: "110" },
-        },
-      }),
-    ]);
-  }
+  const nodes =
+    options.nodes ??
+    labNodes(
+      NETWORK.defaultPrefix,
+      CLUSTER.workers,
+      { cpus: 2, memory: 3072 },
+      {
+        cpus: 1,
+        memory: 2560,
+      },
+    ).map((n) => ({ name: n.name, ip: n.ip, role: n.role }));
+  for (const node of nodes) addNode(kubectl, node);
   await waitFor(
     "kwok nodes",
     () => {
@@ -315,4 +305,49 @@ export async function startControlPlane(
     },
     startApiServer,
   };
+}
+
+/** A kwok node with the lab's labels, the control-plane taint on the master, and its address. */
+export function addNode(
+  kubectl: (args: readonly string[], options?: { input?: string; allowFail?: boolean }) => string,
+  node: { name: string; ip: string; role: "master" | "worker" },
+): void {
+  const master = node.role === "master";
+  kubectl(["apply", "-f", "-"], {
+    input: JSON.stringify({
+      apiVersion: "v1",
+      kind: "Node",
+      metadata: {
+        name: node.name,
+        annotations: { "kwok.x-k8s.io/node": "fake" },
+        labels: {
+          "kubernetes.io/hostname": node.name,
+          "kubernetes.io/os": "linux",
+          ...(master ? { "node-role.kubernetes.io/control-plane": "" } : {}),
+        },
+      },
+      spec: master
+        ? { taints: [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] }
+        : {},
+    }),
+  });
+  // Status is a subresource: the addresses go in with a second request.
+  kubectl([
+    "patch",
+    "node",
+    node.name,
+    "--subresource=status",
+    "--type=merge",
+    "-p",
+    JSON.stringify({
+      status: {
+        addresses: [
+          { type: "InternalIP", address: node.ip },
+          { type: "Hostname", address: node.name },
+        ],
+        allocatable: { cpu: "4", memory: "8Gi", pods: "110" },
+        capacity: { cpu: "4", memory: "8Gi", pods: "110" },
+      },
+    }),
+  ]);
 }

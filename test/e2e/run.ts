@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { duration } from "../../tools/toolchain";
 import { apiServerCases } from "./cases/apiServer";
 import { ch3Cases } from "./cases/ch3";
+import { clusterCases } from "./cases/cluster";
 import { cycleCases } from "./cases/cycles";
 import { nodeCases } from "./cases/node";
 import { practiceCases } from "./cases/practice";
@@ -26,6 +27,7 @@ import { type SshNode, startSshNode } from "./sshNode";
 import { createWorkspace } from "./workspace";
 
 const ALL: readonly Case[] = [
+  ...clusterCases,
   ...previewCases,
   ...cycleCases,
   ...nodeCases,

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Layout, readLayout, toolchainRoot } from "../../tools/toolchain";
-import { run } from "./processes";
+import { onCleanup, run } from "./processes";
 
 const PROJECT = path.resolve(__dirname, "..", "..");
 
@@ -104,16 +104,25 @@ function newRunDir(): string {
     .filter((d) => d.startsWith("run-"))
     .sort();
   for (const d of old.slice(0, Math.max(0, old.length - (KEEP_RUNS - 1)))) {
-    // A run that was killed may have left its node's /proc mounted: never delete through it.
-    const proc = path.join(base, d, "node", "root", "proc");
-    if (fs.existsSync(path.join(proc, "self"))) run("umount", ["-l", proc], { allowFail: true });
-    if (fs.existsSync(path.join(proc, "self"))) continue;
+    // A run that was killed may have left its nodes' /proc mounted: never delete through it.
+    const procs = mountedProcs(path.join(base, d));
+    for (const proc of procs) run("umount", ["-l", proc], { allowFail: true });
+    if (mountedProcs(path.join(base, d)).length > 0) continue;
     fs.rmSync(path.join(base, d), { recursive: true, force: true });
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const dir = path.join(base, `run-${stamp}`);
   fs.mkdirSync(dir, { mode: 0o755 });
   return dir;
+}
+
+/** The /proc mounts of stand-in nodes under a run's folder. */
+function mountedProcs(runDir: string): string[] {
+  const mounts = fs.existsSync("/proc/mounts") ? fs.readFileSync("/proc/mounts", "utf8") : "";
+  return mounts
+    .split("\n")
+    .map((l) => l.split(" ")[1])
+    .filter((m): m is string => !!m && m.startsWith(`${runDir}/`) && m.endsWith("/proc"));
 }
 
 /** Makes the run's workspace. */
@@ -148,8 +157,11 @@ export function createWorkspace(): Workspace {
     // The reader's defaults must not leak in.
     KUBECONFIG: path.join(runDir, "no-kubeconfig"),
     LAB_STANDIN_LOG: path.join(runDir, "standin-calls.jsonl"),
+    // Where the stand-in vagrant keeps its VMs (not in the temp folder: they are chroots).
+    LAB_STANDIN_VMS: path.join(runDir, "vms"),
   };
   delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  onCleanup(() => stopStandinVms(env.LAB_STANDIN_VMS as string));
   delete env.PULUMI_BACKEND_URL;
   delete env.PULUMI_ACCESS_TOKEN;
   return {
@@ -226,4 +238,27 @@ export function setConfig(ws: Workspace, stack: string, values: Readonly<Record<
 /** The state file of a stack in the workspace's file backend. */
 export function stateFile(ws: Workspace, stack: string): string {
   return path.join(ws.dir, ".pulumi-state", ".pulumi", "stacks", "lab", `${stack}.json`);
+}
+
+/** Stops what the stand-in vagrant left running (sshd and supervisor of each VM), unmounts /proc. */
+export function stopStandinVms(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const stack of fs.readdirSync(dir)) {
+    for (const vm of fs.readdirSync(path.join(dir, stack))) {
+      const vmDir = path.join(dir, stack, vm);
+      for (const pidFile of ["supervisor.pid", "sshd.pid"]) {
+        const file = path.join(vmDir, pidFile);
+        if (!fs.existsSync(file)) continue;
+        const pid = Number(fs.readFileSync(file, "utf8"));
+        for (const target of [-pid, pid]) {
+          try {
+            process.kill(target, "SIGTERM");
+          } catch {
+            // gone
+          }
+        }
+      }
+      run("umount", ["-l", path.join(vmDir, "root", "proc")], { allowFail: true });
+    }
+  }
 }
