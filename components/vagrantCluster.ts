@@ -6,6 +6,7 @@ import {
   type Provision,
   vagrantfile,
   vmDefinition,
+  workDir,
 } from "../lib/vagrant";
 
 /** Arguments of a `VagrantCluster`. */
@@ -49,7 +50,6 @@ export function parseEndpoint(stdout: string): VmEndpoint {
 }
 
 /** Where a stack's Vagrantfile, scripts and `.vagrant/` live, relative to the project. */
-export const workDir = (stack: string) => `.lab/${stack}`;
 
 /** How `pulumi up` reaches the host helper; relative, as Pulumi runs commands in the project folder. */
 const HELPER = "node host/vm.js";

@@ -209,6 +209,42 @@ async function report(workdir, vm) {
 }
 
 /**
+ * Waits until the API server of a started master answers `/readyz` (its static pods come back with
+ * the kubelet), so that what runs next finds Kubernetes, not a refused connection. Only readiness
+ * is asked, with no credentials, so the server's certificate is not checked here; Pulumi's
+ * connection checks it with the cluster's CA.
+ * @param {string} vm @param {number} port
+ */
+async function waitReady(vm, port) {
+  const https = require("node:https");
+  const deadline = Date.now() + 10 * 60_000;
+  process.stderr.write(`${vm}: waiting for the API server on 127.0.0.1:${port}\n`);
+  for (;;) {
+    const status = await new Promise((resolve) => {
+      const req = https.get(
+        { host: "127.0.0.1", port, path: "/readyz", rejectUnauthorized: false, timeout: 5000 },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
+      req.on("error", () => resolve(0));
+      req.on("timeout", () => req.destroy());
+    });
+    if (status === 200) {
+      process.stderr.write(`${vm}: the API server is ready\n`);
+      return;
+    }
+    if (Date.now() > deadline) {
+      fail(
+        `${vm} is running, but its API server did not become ready in 10 minutes; look at it with: vagrant ssh ${vm} -c "sudo systemctl status kubelet"`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+/**
  * Each VM of the work folder and its state as `vagrant status --machine-readable` says it.
  * @param {string} workdir @returns {Promise<Record<string, string>>}
  */
@@ -270,6 +306,8 @@ async function main(argv) {
         if (state === "running" || state === "not_created") continue;
         process.stderr.write(`${vm} is ${state}: vagrant up ${vm}\n`);
         await vagrant(a, ["up", vm]);
+        const api = forwardedPorts(await vagrant(a, ["port", vm], { capture: true }))[API_PORT];
+        if (api) await waitReady(vm, api);
       }
       return;
     }

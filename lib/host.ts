@@ -2,10 +2,11 @@
  * What the lab cluster needs on the reader's machine, checked before anything is created so that
  * `pulumi preview` already says what is missing and how to fix it.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UnavailableError } from "./errors";
+import { NODES_DIR, WORK_ROOT, workDir } from "./vagrant";
 
 /** The facts about the machine the checks need; tests give their own. */
 export interface HostFacts {
@@ -14,8 +15,18 @@ export interface HostFacts {
   has(program: "vagrant" | "VBoxManage"): boolean;
   /** The VirtualBox version, e.g. `7.1.4`, when it can be asked. */
   virtualBoxVersion(): string | undefined;
+  /** The Vagrant version, e.g. `2.4.9`, when it can be asked. */
+  vagrantVersion(): string | undefined;
+  /** Names of the VirtualBox VMs that are running (`VBoxManage list runningvms`). */
+  runningVms(): string[];
   /** Contents of a file, or undefined when it does not exist. */
   readFile(file: string): string | undefined;
+  /** Entries of a folder, or undefined when it does not exist. */
+  listDir(dir: string): string[] | undefined;
+  /** Each VM of a stack's work folder and its state (`running`, `poweroff`, ...); {} without VMs. */
+  vmStates(workdir: string): Promise<Record<string, string>>;
+  /** Starts the stopped VMs of a work folder and waits for their API server; progress to `say`. */
+  startVms(workdir: string, say: (line: string) => void): Promise<void>;
 }
 
 /** VirtualBox's list of allowed host-only ranges on Linux and macOS. */
@@ -53,13 +64,131 @@ const older = (a: string, b: string) => {
 };
 
 /**
- * Problems that would stop `vagrant up`, each with its fix: Vagrant or VirtualBox missing, or
- * host-only addresses that VirtualBox refuses.
+ * The oldest Vagrant whose VirtualBox driver knows each VirtualBox release: Vagrant refuses any
+ * other ("a version of VirtualBox installed that is not supported by this version of Vagrant").
+ * From the driver map of hashicorp/vagrant plugins/providers/virtualbox/driver/meta.rb and its
+ * CHANGELOG: 7.0 since 2.3.2, 7.1 since 2.4.2, 7.2 since 2.4.9.
+ */
+export const VAGRANT_FOR_VIRTUALBOX: Readonly<Record<string, string>> = {
+  "7.0": "2.3.2",
+  "7.1": "2.4.2",
+  "7.2": "2.4.9",
+};
+
+/** A Vagrant that does not know the installed VirtualBox, with the versions that do. */
+function versionPairProblem(host: HostFacts): string | undefined {
+  const vbox = host.virtualBoxVersion();
+  const vagrant = host.vagrantVersion();
+  if (!vbox || !vagrant) return undefined;
+  const minor = vbox.split(".").slice(0, 2).join(".");
+  const needed = VAGRANT_FOR_VIRTUALBOX[minor];
+  if (!needed || !older(vagrant, needed)) return undefined;
+  const known = Object.entries(VAGRANT_FOR_VIRTUALBOX)
+    .filter(([, since]) => !older(vagrant, since))
+    .map(([release]) => release);
+  return [
+    `Vagrant ${vagrant} does not support VirtualBox ${vbox}: VirtualBox ${minor} needs Vagrant ${needed} or later.`,
+    "  Install a newer Vagrant (https://developer.hashicorp.com/vagrant/install; the Debian and Ubuntu",
+    `  packages are older), or a VirtualBox that Vagrant ${vagrant} supports (${known.length > 0 ? known.join(", ") : "6.1"}).`,
+  ].join("\n");
+}
+
+/** VMs that another stack of this project has on some of the given addresses. */
+export interface OtherStackVms {
+  readonly stack: string;
+  /** Its VMs on those addresses, from its work folder. */
+  readonly vms: readonly string[];
+  /** Those of its VMs that VirtualBox runs now. */
+  readonly running: readonly string[];
+}
+
+/** The name the lab gives a VM in VirtualBox (components/vagrantCluster.ts), read back. */
+const LAB_VM_NAME = /^(.+)\(k8sinfra-lab (.+)\)$/;
+
+/**
+ * Other stacks of this project whose VMs take some of `addresses`: a stack's work folder defines
+ * its VMs, one `nodes/<vm>.rb` each, as long as they exist (running or stopped). A running VM of
+ * the project whose work folder is not here (another clone) is counted too, since its addresses
+ * cannot be read.
+ */
+export function otherLabStacks(
+  host: HostFacts,
+  stack: string,
+  addresses: readonly string[],
+): OtherStackVms[] {
+  const running = host
+    .runningVms()
+    .map((n) => LAB_VM_NAME.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ vm: m[1], stack: m[2] }));
+  const stacks = new Set([...(host.listDir(WORK_ROOT) ?? []), ...running.map((r) => r.stack)]);
+  const found: OtherStackVms[] = [];
+  for (const other of [...stacks].sort()) {
+    if (other === stack) continue;
+    const nodesDir = `${workDir(other)}/${NODES_DIR}`;
+    const files = host.listDir(nodesDir)?.filter((f) => f.endsWith(".rb"));
+    const runningHere = running.filter((r) => r.stack === other).map((r) => r.vm);
+    if (files === undefined) {
+      if (runningHere.length > 0)
+        found.push({ stack: other, vms: runningHere, running: runningHere });
+      continue;
+    }
+    const vms = files
+      .filter((f) => {
+        const ip = /private_network", ip: "([\d.]+)"/.exec(
+          host.readFile(`${nodesDir}/${f}`) ?? "",
+        )?.[1];
+        return ip !== undefined && addresses.includes(ip);
+      })
+      .map((f) => f.slice(0, -3))
+      .sort();
+    if (vms.length > 0) {
+      found.push({ stack: other, vms, running: vms.filter((v) => runningHere.includes(v)) });
+    }
+  }
+  return found;
+}
+
+/**
+ * One cluster per address range: another stack's VMs on the same addresses would answer SSH and
+ * the API server in this stack's place. Says which stack, and what to do.
+ */
+function addressProblems(
+  host: HostFacts,
+  stack: string,
+  addresses: readonly string[],
+  canBuildOnCluster: boolean,
+): string[] {
+  return otherLabStacks(host, stack, addresses).map((o) => {
+    const state =
+      o.running.length === o.vms.length
+        ? "running"
+        : o.running.length > 0
+          ? `running: ${o.running.join(", ")}`
+          : "stopped";
+    return [
+      `stack "${o.stack}" already has VMs on these addresses (${o.vms.join(", ")}; ${state}). Either:`,
+      ...(canBuildOnCluster
+        ? [
+            `    build on its cluster: npm run lab -- ${stack} config set lab:cluster.mode stack, and npm run lab -- ${stack} config set lab:cluster.stack ${o.stack}`,
+          ]
+        : []),
+      `    remove it first: npm run lab -- ${o.stack} destroy`,
+      `    or put this stack on other addresses: npm run lab -- ${stack} config set lab:network.prefix <prefix>`,
+    ].join("\n");
+  });
+}
+
+/**
+ * Problems that would stop `vagrant up`, each with its fix: Vagrant or VirtualBox missing, a pair of
+ * them that do not work together, host-only addresses that VirtualBox refuses, or addresses whose
+ * VMs another stack of this project already has.
  */
 export function hostProblems(
   host: HostFacts,
   stack: string,
   addresses: readonly string[],
+  canBuildOnCluster = false,
 ): string[] {
   const problems: string[] = [];
   if (!host.has("vagrant")) {
@@ -73,6 +202,9 @@ export function hostProblems(
     );
     return problems;
   }
+  const pair = host.has("vagrant") ? versionPairProblem(host) : undefined;
+  if (pair) problems.push(pair);
+  problems.push(...addressProblems(host, stack, addresses, canBuildOnCluster));
   // Windows has no such restriction, nor do VirtualBox releases before 6.1.28.
   const version = host.virtualBoxVersion();
   if (host.platform === "win32" || (version && older(version, "6.1.28"))) return problems;
@@ -98,6 +230,13 @@ function onPath(program: string): boolean {
     .some((dir) => dir && exts.some((e) => fs.existsSync(path.join(dir, program + e))));
 }
 
+/** VBoxManage, also where VirtualBox's Windows installer puts it without adding it to PATH. */
+function vboxManage(): string {
+  if (onPath("VBoxManage")) return "VBoxManage";
+  const vbox = process.env.VBOX_MSI_INSTALL_PATH ?? process.env.VBOX_INSTALL_PATH;
+  return vbox ? path.join(vbox, "VBoxManage.exe") : "VBoxManage";
+}
+
 /** This machine. */
 export const realHost: HostFacts = {
   platform: process.platform,
@@ -108,8 +247,27 @@ export const realHost: HostFacts = {
     return program === "VBoxManage" && !!vbox && fs.existsSync(path.join(vbox, "VBoxManage.exe"));
   },
   virtualBoxVersion() {
-    const r = spawnSync("VBoxManage", ["--version"], { encoding: "utf8", timeout: 10_000 });
+    const r = spawnSync(vboxManage(), ["--version"], { encoding: "utf8", timeout: 10_000 });
     return r.status === 0 ? r.stdout.trim() : undefined;
+  },
+  vagrantVersion() {
+    const r = spawnSync("vagrant", ["--version"], {
+      encoding: "utf8",
+      timeout: 30_000,
+      shell: process.platform === "win32",
+    });
+    return r.status === 0 ? /(\d+\.\d+\.\d+)/.exec(r.stdout)?.[1] : undefined;
+  },
+  runningVms() {
+    const r = spawnSync(vboxManage(), ["list", "runningvms"], {
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    if (r.status !== 0) return [];
+    return r.stdout
+      .split("\n")
+      .map((l) => /^"(.*)" \{[^}]*\}\s*$/.exec(l)?.[1])
+      .filter((n): n is string => n !== undefined);
   },
   readFile(file) {
     try {
@@ -118,19 +276,82 @@ export const realHost: HostFacts = {
       return undefined;
     }
   },
+  listDir(dir) {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+  },
+  async vmStates(workdir) {
+    if (!fs.existsSync(path.join(workdir, NODES_DIR))) return {};
+    const { stdout } = await vmHelper(["states", workdir], () => {});
+    return JSON.parse(stdout) as Record<string, string>;
+  },
+  async startVms(workdir, say) {
+    await vmHelper(["resume", workdir], say);
+  },
 };
+
+/**
+ * Runs host/vm.js (what `pulumi up` runs around Vagrant) and relays its progress, one line at a
+ * time; fails with its message.
+ */
+function vmHelper(args: string[], say: (line: string) => void): Promise<{ stdout: string }> {
+  const script = path.join(__dirname, "..", "host", "vm.js");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let partial = "";
+    const said: string[] = [];
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      const lines = (partial + d.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines.filter((l) => l.trim())) {
+        said.push(line);
+        say(line);
+      }
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code === 0) resolve({ stdout });
+      else
+        reject(
+          new UnavailableError(
+            `node host/vm.js ${args.join(" ")} failed:\n${said.slice(-5).join("\n")}`,
+          ),
+        );
+    });
+  });
+}
 
 /** A machine with Vagrant and VirtualBox and no network restriction: for the offline plan. */
 export const plannedHost: HostFacts = {
   platform: "linux",
   has: () => true,
   virtualBoxVersion: () => "7.1.0",
+  vagrantVersion: () => "2.4.9",
+  runningVms: () => [],
   readFile: (file) => (file === NETWORKS_CONF ? "* 0.0.0.0/0\n" : undefined),
+  listDir: () => undefined,
+  vmStates: async () => ({}),
+  startVms: async () => {},
 };
 
-/** Stops the program, before anything is created, when the machine cannot run the VMs. */
-export function requireHost(host: HostFacts, stack: string, addresses: readonly string[]): void {
-  const problems = hostProblems(host, stack, addresses);
+/**
+ * Stops the program, before anything is created, when the machine cannot run the VMs.
+ * `canBuildOnCluster`: the stack is a chapter that could build on another stack's cluster instead.
+ */
+export function requireHost(
+  host: HostFacts,
+  stack: string,
+  addresses: readonly string[],
+  canBuildOnCluster = false,
+): void {
+  const problems = hostProblems(host, stack, addresses, canBuildOnCluster);
   if (problems.length > 0) {
     throw new UnavailableError(
       [

@@ -50,6 +50,12 @@ export function rb(value: string): string {
 /** Folder, inside the work folder, that holds one `<vm>.rb` file per VM. */
 export const NODES_DIR = "nodes";
 
+/** Folder, in the project, of every stack's work folder. */
+export const WORK_ROOT = ".lab";
+
+/** A stack's work folder: its Vagrantfile, VM definitions, scripts and files for the reader. */
+export const workDir = (stack: string) => `${WORK_ROOT}/${stack}`;
+
 /**
  * The Vagrantfile: it loads every `nodes/*.rb`. Each VM's block lives in its own file, written and
  * removed by the resource of that VM, so that adding or removing a worker touches only that worker

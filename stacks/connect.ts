@@ -6,7 +6,6 @@
 import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { workDir } from "../components/vagrantCluster";
 import {
   type LabAccess,
   type LabCluster,
@@ -17,7 +16,7 @@ import {
 import type { ClusterSettings, LabConfig } from "../lib/config";
 import { ConfigError, UnavailableError } from "../lib/errors";
 import type { HostFacts } from "../lib/host";
-import type { LabNode } from "../lib/vagrant";
+import { type LabNode, workDir } from "../lib/vagrant";
 import { buildLabCluster, kubectlOnMaster } from "./labCluster";
 
 function kubeconfigSource(kubeconfig: ClusterSettings["kubeconfig"]): string {

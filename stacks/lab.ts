@@ -1,9 +1,11 @@
 /**
  * The program: read the configuration, connect the cluster, build the chapter, return its outputs.
  */
+import * as pulumi from "@pulumi/pulumi";
 import type { LabCluster } from "../lib/cluster";
 import { type LabConfig, readLabConfig } from "../lib/config";
 import { type HostFacts, realHost } from "../lib/host";
+import { workDir } from "../lib/vagrant";
 import { buildCh2 } from "./ch2";
 import { buildCh3 } from "./ch3";
 import { buildCh4 } from "./ch4";
@@ -21,7 +23,49 @@ import { buildPractice } from "./practice";
 export async function runLab(host: HostFacts = realHost): Promise<Record<string, unknown>> {
   // Config errors stop here, before any resource is registered.
   const config = readLabConfig();
+  await startStoppedVms(config, host);
   return { chapter: config.chapter, ...(await buildChapter(config, host)) };
+}
+
+/** The stack whose VMs on this machine a stack's cluster runs on, if any. */
+function vmOwner(config: LabConfig): string | undefined {
+  if (config.chapter === "ch2" || config.chapter === "cluster") return config.stack;
+  if (config.cluster.mode === "vagrant") return config.stack;
+  if (config.cluster.mode === "stack") return config.cluster.stack;
+  return undefined;
+}
+
+/** What preview says about stopped VMs, and what up does about them. */
+export function stoppedVmsNote(
+  owner: string,
+  stopped: readonly string[],
+  preview: boolean,
+): string {
+  const which = `the VMs of stack "${owner}" are stopped (${stopped.join(", ")})`;
+  return preview
+    ? `${which}: pulumi up starts them first (by hand: node host/vm.js resume ${workDir(owner)}); until then this preview cannot read the cluster`
+    : `${which}: starting them, then waiting for the API server`;
+}
+
+/**
+ * VMs halted, or a machine that rebooted: `up` starts them and waits for the API server before
+ * anything reads the cluster; `preview` only says so, since it changes nothing.
+ */
+async function startStoppedVms(config: LabConfig, host: HostFacts): Promise<void> {
+  const owner = vmOwner(config);
+  if (!owner) return;
+  const dir = workDir(owner);
+  const stopped = Object.entries(await host.vmStates(dir))
+    .filter(([, state]) => state !== "running" && state !== "not_created")
+    .map(([vm, state]) => `${vm}: ${state}`);
+  if (stopped.length === 0) return;
+  const preview = pulumi.runtime.isDryRun();
+  if (preview) {
+    pulumi.log.warn(stoppedVmsNote(owner, stopped, true));
+    return;
+  }
+  pulumi.log.info(stoppedVmsNote(owner, stopped, false));
+  await host.startVms(dir, (line) => pulumi.log.info(line));
 }
 
 async function buildChapter(config: LabConfig, host: HostFacts): Promise<Record<string, unknown>> {

@@ -43,6 +43,8 @@ export function buildLabCluster(config: LabConfig, host: HostFacts): BuiltLabClu
     host,
     stack,
     nodes.map((n) => n.ip),
+    // A chapter could build on another stack's cluster instead; the cluster stack is that stack.
+    config.chapter !== "cluster",
   );
 
   // The key Pulumi logs in with as root; the VMs' provisioning authorizes it.

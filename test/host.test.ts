@@ -6,7 +6,16 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { allowedRanges, type HostFacts, hostProblems, inRange, NETWORKS_CONF } from "../lib/host";
+import {
+  allowedRanges,
+  type HostFacts,
+  hostProblems,
+  inRange,
+  NETWORKS_CONF,
+  otherLabStacks,
+} from "../lib/host";
+import { vmDefinition } from "../lib/vagrant";
+import { stoppedVmsNote } from "../stacks/lab";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { lastRegistrations, runStack } from "./harness";
 import { STANDIN_VAGRANT, scratchProject, vagrantCalls } from "./workdir";
@@ -15,7 +24,12 @@ const host = (over: Partial<HostFacts> & { conf?: string } = {}): HostFacts => (
   platform: "linux",
   has: () => true,
   virtualBoxVersion: () => "7.1.4",
+  vagrantVersion: () => "2.4.9",
+  runningVms: () => [],
   readFile: (f) => (f === NETWORKS_CONF ? over.conf : undefined),
+  listDir: () => undefined,
+  vmStates: async () => ({}),
+  startVms: async () => {},
   ...over,
 });
 const master = ["192.168.1.10", "192.168.1.101"];
@@ -67,6 +81,180 @@ describe("host checks before anything is created", () => {
       }),
     ).rejects.toThrow(/networks\.conf/);
     expect(await lastRegistrations()).toHaveLength(0);
+  });
+});
+
+/**
+ * A machine where stack `owner` has VMs defined in its work folder (as host/vm.js writes them),
+ * some of them running in VirtualBox under the names the lab gives them.
+ */
+function withStack(owner: string, vms: Record<string, string>, running: readonly string[]) {
+  const files: Record<string, string> = {};
+  for (const [name, ip] of Object.entries(vms)) {
+    files[`.lab/${owner}/nodes/${name}.rb`] = vmDefinition({
+      name,
+      box: "bento/ubuntu-24.04",
+      vbName: `${name}(k8sinfra-lab ${owner})`,
+      group: `/k8sinfra-lab/${owner}`,
+      cpus: 2,
+      memory: 2048,
+      ip,
+      sshPort: 60010,
+      provision: [],
+    });
+  }
+  return host({
+    runningVms: () => ["ubuntu-desktop", ...running.map((vm) => `${vm}(k8sinfra-lab ${owner})`)],
+    readFile: (f) => files[f],
+    listDir: (dir) => {
+      if (dir === ".lab") return [owner, "empty"];
+      if (dir === `.lab/${owner}/nodes`) return Object.keys(vms).map((v) => `${v}.rb`);
+      return undefined;
+    },
+  });
+}
+
+describe("one cluster per address range", () => {
+  const lab = ["192.168.56.10", "192.168.56.101", "192.168.56.102", "192.168.56.103"];
+  const cluster = {
+    "m-k8s": "192.168.56.10",
+    "w1-k8s": "192.168.56.101",
+    "w2-k8s": "192.168.56.102",
+    "w3-k8s": "192.168.56.103",
+  };
+
+  it("another stack's VMs on the same addresses stop a chapter, naming the stack and both ways out", () => {
+    const problems = hostProblems(
+      withStack("cluster", cluster, ["m-k8s", "w1-k8s"]),
+      "ch3",
+      lab,
+      true,
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(
+      'stack "cluster" already has VMs on these addresses (m-k8s, w1-k8s, w2-k8s, w3-k8s; running: m-k8s, w1-k8s)',
+    );
+    expect(problems[0]).toContain("npm run lab -- ch3 config set lab:cluster.mode stack");
+    expect(problems[0]).toContain("npm run lab -- ch3 config set lab:cluster.stack cluster");
+    expect(problems[0]).toContain("npm run lab -- cluster destroy");
+  });
+
+  it("stopped VMs count too; the cluster stack itself is not told to build on a cluster", () => {
+    const [p] = hostProblems(withStack("ch4", cluster, []), "cluster", lab, false);
+    expect(p).toContain(
+      'stack "ch4" already has VMs on these addresses (m-k8s, w1-k8s, w2-k8s, w3-k8s; stopped)',
+    );
+    expect(p).not.toContain("lab:cluster.mode stack");
+    expect(p).toContain("npm run lab -- ch4 destroy");
+  });
+
+  it("a stack's own VMs, and another stack's VMs on other addresses, are no conflict", () => {
+    expect(hostProblems(withStack("cluster", cluster, ["m-k8s"]), "cluster", lab)).toEqual([]);
+    const elsewhere = { "m-k8s": "192.168.57.10", "w1-k8s": "192.168.57.101" };
+    expect(otherLabStacks(withStack("ch2", elsewhere, ["m-k8s"]), "ch3", lab)).toEqual([]);
+  });
+
+  it("a running lab VM whose work folder is not here (another clone) is named all the same", () => {
+    const other = host({ runningVms: () => ["m-k8s(k8sinfra-lab ch5)"] });
+    expect(otherLabStacks(other, "ch3", lab)).toEqual([
+      { stack: "ch5", vms: ["m-k8s"], running: ["m-k8s"] },
+    ]);
+  });
+
+  it("pulumi preview of a chapter in vagrant mode stops before the first resource", async () => {
+    await expect(
+      runStack({
+        stack: "ch3",
+        config: { "lab:cluster.mode": "vagrant" },
+        host: withStack("cluster", cluster, ["m-k8s"]),
+      }),
+    ).rejects.toThrow(/stack "cluster" already has VMs on these addresses/);
+    expect(await lastRegistrations()).toHaveLength(0);
+  });
+});
+
+describe("VMs halted, or the machine rebooted", () => {
+  /** A machine where the VMs of `owner` are in the given states; records what was started. */
+  function halted(owner: string, states: Record<string, string>) {
+    const started: string[] = [];
+    let registeredBefore = -1;
+    const facts = host({
+      vmStates: async (dir) => (dir === `.lab/${owner}` ? states : {}),
+      startVms: async (dir, say) => {
+        registeredBefore = (await lastRegistrations()).length;
+        say("m-k8s: the API server is ready");
+        started.push(dir);
+      },
+    });
+    return { facts, started, registeredBefore: () => registeredBefore };
+  }
+  const down = { "m-k8s": "poweroff", "w1-k8s": "running", "w2-k8s": "aborted" };
+
+  it("pulumi up of a chapter on the cluster stack starts its stopped VMs before the first resource", async () => {
+    const h = halted("cluster", down);
+    await runStack({ stack: "ch3", host: h.facts });
+    expect(h.started).toEqual([".lab/cluster"]);
+    expect(h.registeredBefore()).toBe(0);
+  });
+
+  it("pulumi up of a stack with its own VMs starts them; a preview starts nothing", async () => {
+    const own = halted("ch3", down);
+    await runStack({ stack: "ch3", config: { "lab:cluster.mode": "vagrant" }, host: own.facts });
+    expect(own.started).toEqual([".lab/ch3"]);
+    const preview = halted("cluster", down);
+    await runStack({ stack: "ch3", host: preview.facts, preview: true });
+    expect(preview.started).toEqual([]);
+  });
+
+  it("running and never created VMs start nothing; kubeconfig mode has no VMs to start", async () => {
+    const h = halted("cluster", { "m-k8s": "running", "w1-k8s": "not_created" });
+    await runStack({ stack: "ch3", host: h.facts });
+    const k = halted("cluster", down);
+    await runStack({
+      stack: "practice",
+      config: { "lab:cluster.mode": "kubeconfig" },
+      host: k.facts,
+    });
+    expect([...h.started, ...k.started]).toEqual([]);
+  });
+
+  it("what preview and up say names the stack, the stopped VMs and the command", () => {
+    const stopped = ["m-k8s: poweroff", "w2-k8s: aborted"];
+    expect(stoppedVmsNote("cluster", stopped, true)).toBe(
+      'the VMs of stack "cluster" are stopped (m-k8s: poweroff, w2-k8s: aborted): pulumi up starts them first (by hand: node host/vm.js resume .lab/cluster); until then this preview cannot read the cluster',
+    );
+    expect(stoppedVmsNote("cluster", stopped, false)).toContain("starting them");
+  });
+});
+
+describe("13.10 Vagrant and VirtualBox versions that work together", () => {
+  // hashicorp/vagrant plugins/providers/virtualbox/driver/meta.rb, driver_map at v2.3.4, v2.4.2 and
+  // v2.4.9: 7.0 appears in 2.3.2, 7.1 in 2.4.2, 7.2 in 2.4.9; any other version is refused.
+  const pair = (vagrant: string, vbox: string) =>
+    hostProblems(
+      host({ vagrantVersion: () => vagrant, virtualBoxVersion: () => vbox }),
+      "cluster",
+      ["192.168.56.10"],
+    );
+
+  it("Debian's Vagrant 2.3.4 with VirtualBox 7.1 is refused, with the versions that work", () => {
+    const [p] = pair("2.3.4", "7.1.4r165100");
+    expect(p).toContain(
+      "Vagrant 2.3.4 does not support VirtualBox 7.1.4r165100: VirtualBox 7.1 needs Vagrant 2.4.2 or later.",
+    );
+    expect(p).toContain("developer.hashicorp.com/vagrant/install");
+    expect(p).toContain("a VirtualBox that Vagrant 2.3.4 supports (7.0)");
+  });
+
+  it("VirtualBox 7.2 needs Vagrant 2.4.9: 2.4.8 is refused, 2.4.9 passes", () => {
+    expect(pair("2.4.8", "7.2.0")[0]).toContain("VirtualBox 7.2 needs Vagrant 2.4.9 or later");
+    expect(pair("2.4.9", "7.2.0")).toEqual([]);
+  });
+
+  it("pairs Vagrant supports pass: 2.3.4 with 7.0, 2.4.2 with 7.1, 2.4.9 with 6.1", () => {
+    expect(pair("2.3.4", "7.0.20")).toEqual([]);
+    expect(pair("2.4.2", "7.1.0")).toEqual([]);
+    expect(pair("2.4.9", "6.1.50")).toEqual([]);
   });
 });
 

@@ -69,6 +69,8 @@ export interface RunOptions {
   readonly secrets?: Readonly<Record<string, string>>;
   /** What the machine has; by default one with Vagrant and VirtualBox (`plannedHost`). */
   readonly host?: HostFacts;
+  /** Run as `pulumi preview` does (`pulumi.runtime.isDryRun()`); default as `pulumi up`. */
+  readonly preview?: boolean;
 }
 
 /** The Pulumi project name from `Pulumi.yaml`. */
@@ -133,10 +135,16 @@ function plain(value: unknown, raw?: unknown): unknown {
 }
 
 /** Resolves Outputs inside a value; secret Outputs become `Secret`. */
+/** What a preview shows for an output only `pulumi up` knows. */
+export const UNKNOWN = "[unknown]";
+
 async function settle(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
     const output = value as pulumi.Output<unknown>;
     const secret = await pulumi.isSecret(output);
+    // In a preview, `apply` never runs for a value the engine does not know yet.
+    const known = await (output as unknown as { isKnown: Promise<boolean> }).isKnown;
+    if (!known) return UNKNOWN;
     const inner = await new Promise<unknown>((resolve) => output.apply(resolve));
     const resolved = await settle(inner);
     return secret ? new Secret(resolved) : resolved;
@@ -337,7 +345,7 @@ export async function runStack(options: RunOptions): Promise<StackRun> {
 
   // Registrations of an earlier program in this process must not reach the new monitor.
   await sdkInternals.waitForRPCs();
-  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  await pulumi.runtime.setMocks(mocks, project, stack, options.preview ?? false);
   const monitor = pulumi.runtime.getMonitor() as unknown as {
     registerResource(req: RegisterRequest, cb: Callback): void;
   };
