@@ -3,6 +3,7 @@
  * block the book writes inline. Pure functions; `VagrantCluster` writes their results.
  */
 import { CLUSTER } from "./book";
+import type { LabConfig } from "./config";
 
 /** One provisioning step of a VM, in order. */
 export type Provision =
@@ -153,4 +154,15 @@ export function labNodes(
       };
     }),
   ];
+}
+
+/**
+ * The stack whose VMs on this machine a stack's resources live on, if any: its own for chapter 2,
+ * the cluster chapter and `vagrant` mode, the lab cluster's stack in `stack` mode.
+ */
+export function vmOwner(config: LabConfig): string | undefined {
+  if (config.chapter === "ch2" || config.chapter === "cluster") return config.stack;
+  if (config.cluster.mode === "vagrant") return config.stack;
+  if (config.cluster.mode === "stack") return config.cluster.stack;
+  return undefined;
 }

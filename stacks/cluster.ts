@@ -5,7 +5,7 @@
  */
 import type { LabConfig } from "../lib/config";
 import type { HostFacts } from "../lib/host";
-import { buildLabCluster } from "./labCluster";
+import { buildLabCluster, kubeconfigFilePath } from "./labCluster";
 
 /** Builds the lab cluster and returns its outputs, `labCluster` among them for the chapters. */
 export function buildCluster(config: LabConfig<"cluster">, host: HostFacts) {
@@ -15,8 +15,8 @@ export function buildCluster(config: LabConfig<"cluster">, host: HostFacts) {
     ...cluster.outputs,
     labCluster: contract,
     next: [
-      "npm run lab -- ch3 config set lab:cluster.mode stack   # then preview and up, for any chapter",
-      `kubectl --kubeconfig .lab/${config.stack}/kubeconfig get nodes`,
+      `kubectl --kubeconfig ${kubeconfigFilePath(config.stack)} get nodes`,
+      "npm run lab -- ch3 up   # or any other chapter: they build on this cluster",
     ],
   };
 }

@@ -17,7 +17,7 @@ import type { ClusterSettings, LabConfig } from "../lib/config";
 import { ConfigError, UnavailableError } from "../lib/errors";
 import type { HostFacts } from "../lib/host";
 import { type LabNode, workDir } from "../lib/vagrant";
-import { buildLabCluster, kubectlOnMaster } from "./labCluster";
+import { buildLabCluster, kubeconfigFilePath, kubectlOnMaster } from "./labCluster";
 
 function kubeconfigSource(kubeconfig: ClusterSettings["kubeconfig"]): string {
   if (kubeconfig === undefined) return "$KUBECONFIG or ~/.kube/config";
@@ -95,6 +95,7 @@ async function clusterOfStack(config: LabConfig): Promise<LabCluster> {
     description: `stack: the lab cluster of stack ${other} (${nodes.map((n) => n.name).join(", ")}, Kubernetes ${contract.kubernetesVersion})`,
     outputs: {
       clusterStack: other,
+      kubeconfigFile: kubeconfigFilePath(other),
       nodes: nodes.map(({ name, ip }) => ({ name, ip })),
     },
   };

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LabCluster } from "../lib/cluster";
 import { type LabConfig, readLabConfig } from "../lib/config";
 import { type HostFacts, realHost } from "../lib/host";
-import { workDir } from "../lib/vagrant";
+import { vmOwner, workDir } from "../lib/vagrant";
 import { buildCh2 } from "./ch2";
 import { buildCh3 } from "./ch3";
 import { buildCh4 } from "./ch4";
@@ -25,14 +25,6 @@ export async function runLab(host: HostFacts = realHost): Promise<Record<string,
   const config = readLabConfig();
   await startStoppedVms(config, host);
   return { chapter: config.chapter, ...(await buildChapter(config, host)) };
-}
-
-/** The stack whose VMs on this machine a stack's cluster runs on, if any. */
-function vmOwner(config: LabConfig): string | undefined {
-  if (config.chapter === "ch2" || config.chapter === "cluster") return config.stack;
-  if (config.cluster.mode === "vagrant") return config.stack;
-  if (config.cluster.mode === "stack") return config.cluster.stack;
-  return undefined;
 }
 
 /** What preview says about stopped VMs, and what up does about them. */

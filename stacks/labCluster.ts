@@ -4,6 +4,7 @@
  * kubeadm, then what the later chapters need on the nodes (Docker and the NFS server on the master).
  */
 
+import * as command from "@pulumi/command";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
@@ -21,7 +22,7 @@ import type { LabConfig } from "../lib/config";
 import { type HostFacts, requireHost } from "../lib/host";
 import { nodeStep } from "../lib/nodeStep";
 import { kubernetesProvisioning } from "../lib/provisioning";
-import { labNodes } from "../lib/vagrant";
+import { labNodes, workDir } from "../lib/vagrant";
 import { VERSIONS } from "../lib/versions";
 
 /** The lab cluster and what it hands to stacks that build on it. */
@@ -85,6 +86,19 @@ export function buildLabCluster(config: LabConfig, host: HostFacts): BuiltLabClu
     { dependsOn: ready },
   );
   const endpoint = (name: string) => vms.endpoints[name];
+  // For the reader's kubectl, where `stack output kubeconfig` would need --show-secrets and a clean
+  // redirect: a file of the work folder (ignored by git), readable by its owner only.
+  const kubeconfigFile = kubeconfigFilePath(stack);
+  new command.local.Command(
+    "lab-kubeconfig-file",
+    {
+      create: `node host/vm.js write-key ${kubeconfigFile}`,
+      delete: `node host/vm.js remove ${kubeconfigFile}`,
+      stdin: kubernetes.kubeconfig,
+      logging: "none",
+    },
+    { dependsOn: ready },
+  );
 
   const contract = pulumi
     .all([
@@ -136,9 +150,15 @@ export function buildLabCluster(config: LabConfig, host: HostFacts): BuiltLabClu
         })),
         ssh: vms.sshCommands,
         kubeconfig: kubernetes.kubeconfig,
+        kubeconfigFile,
       },
     },
   };
+}
+
+/** Where the lab cluster of a stack leaves its admin kubeconfig for the reader. */
+export function kubeconfigFilePath(stack: string): string {
+  return `${workDir(stack)}/kubeconfig`;
 }
 
 /** `kubectl <args>` as a resource, on the lab cluster's master with its admin kubeconfig. */

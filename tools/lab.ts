@@ -172,7 +172,72 @@ async function main(argv: string[]): Promise<number> {
     const created = run(["stack", "init", "--secrets-provider", "passphrase", stack]);
     if (created !== 0) return created;
   }
+  if (command[0] === "destroy") {
+    const code = await prepareDestroy(stack, cli);
+    if (code !== 0) return code;
+  }
   return run(command);
+}
+
+/**
+ * Before `destroy`: start the stack's halted VMs, or drop from the state what lived on VMs that are
+ * gone (tools/beforeDestroy.ts).
+ */
+async function prepareDestroy(
+  stack: string,
+  cli: { exe: string; env: NodeJS.ProcessEnv },
+): Promise<number> {
+  const { stackConfig } = await import("./mockRun.js");
+  const { parseLabConfig } = await import("../lib/config.js");
+  const { vmOwner, workDir } = await import("../lib/vagrant.js");
+  const { realHost } = await import("../lib/host.js");
+  const { beforeDestroy, forgetGoneVms, goneNote } = await import("./beforeDestroy.js");
+  const { config, secretKeys } = stackConfig(stack);
+  const raw = Object.fromEntries(
+    Object.entries(config).map(([k, value]) => [k, { value, secret: secretKeys.includes(k) }]),
+  );
+  let owner: string | undefined;
+  try {
+    owner = vmOwner(parseLabConfig(stack, raw));
+  } catch {
+    // Settings that no longer parse do not stop a reset; Pulumi's destroy does not read them.
+    return 0;
+  }
+  if (!owner) return 0;
+  const exported = spawnSync(cli.exe, ["stack", "export", "--stack", stack], {
+    cwd: ROOT,
+    env: cli.env,
+    encoding: "utf8",
+    maxBuffer: 1 << 28,
+  });
+  if (exported.status !== 0) return 0;
+  const state = JSON.parse(exported.stdout);
+  const resources = state.deployment?.resources ?? [];
+  const dir = workDir(owner);
+  const plan = beforeDestroy(await realHost.vmStates(dir), resources);
+  if (plan.action === "start") {
+    process.stderr.write(
+      `The VMs of stack "${owner}" are stopped (${plan.stopped.join(", ")}): starting them, so that what runs on them can be undone.\n`,
+    );
+    await realHost.startVms(dir, (line) => process.stderr.write(`${line}\n`));
+  } else if (plan.action === "forget") {
+    process.stderr.write(`${goneNote(stack, owner, plan.count)}\n`);
+    state.deployment.resources = forgetGoneVms(resources).resources;
+    const file = path.join(ROOT, ".lab", `${stack}.state.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
+    try {
+      const imported = spawnSync(cli.exe, ["stack", "import", "--stack", stack, "--file", file], {
+        cwd: ROOT,
+        env: cli.env,
+        stdio: "inherit",
+      });
+      if (imported.status !== 0) return imported.status ?? 1;
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  }
+  return 0;
 }
 
 if (require.main === module) {

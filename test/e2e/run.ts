@@ -15,10 +15,12 @@ import { duration } from "../../tools/toolchain";
 import { apiServerCases } from "./cases/apiServer";
 import { ch3Cases } from "./cases/ch3";
 import { clusterCases } from "./cases/cluster";
+import { convergenceCases } from "./cases/convergence";
 import { cycleCases } from "./cases/cycles";
 import { nodeCases } from "./cases/node";
+import { onClusterCases } from "./cases/onCluster";
 import { practiceCases } from "./cases/practice";
-import { previewCases } from "./cases/previews";
+import { previewCases, previewOnClusterCases } from "./cases/previews";
 import { packStandinCharts } from "./charts";
 import { type ControlPlane, startControlPlane } from "./controlPlane";
 import { stopAll } from "./processes";
@@ -26,14 +28,21 @@ import { type Case, type Context, runCases } from "./runner";
 import { type SshNode, startSshNode } from "./sshNode";
 import { createWorkspace } from "./workspace";
 
+// In the order a reader meets them: previews and the stacks without a lab cluster first (ch2 takes
+// the lab cluster's addresses, so it comes and goes before the cluster), then the cluster and the
+// chapters on it; the control-plane cycles last.
 const ALL: readonly Case[] = [
-  ...clusterCases,
   ...previewCases,
   ...cycleCases,
+  ...clusterCases,
+  ...previewOnClusterCases,
+  ...onClusterCases,
   ...nodeCases,
   ...apiServerCases,
   ...practiceCases,
   ...ch3Cases,
+  // Last: these halt, rebuild and finally destroy the lab cluster.
+  ...convergenceCases,
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -235,6 +235,24 @@ export function setConfig(ws: Workspace, stack: string, values: Readonly<Record<
   }
 }
 
+/**
+ * Runs `body` and then puts the stack's file back as it was, so that settings a case makes do not
+ * reach the cases after it.
+ */
+export async function withStackFile<T>(
+  ws: Workspace,
+  stack: string,
+  body: () => Promise<T> | T,
+): Promise<T> {
+  const file = path.join(ws.dir, `Pulumi.${stack}.yaml`);
+  const original = fs.readFileSync(file, "utf8");
+  try {
+    return await body();
+  } finally {
+    fs.writeFileSync(file, original);
+  }
+}
+
 /** The state file of a stack in the workspace's file backend. */
 export function stateFile(ws: Workspace, stack: string): string {
   return path.join(ws.dir, ".pulumi-state", ".pulumi", "stacks", "lab", `${stack}.json`);

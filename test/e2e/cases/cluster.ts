@@ -84,6 +84,23 @@ export const clusterCases: Case[] = [
           `${w} has no NFS client`,
         );
       }
+      // The reader's kubeconfig: a file of the work folder, as the docs use it, owner-only.
+      const file = path.join(ws.dir, ".lab", "cluster", "kubeconfig");
+      check(fs.existsSync(file), "no .lab/cluster/kubeconfig after up");
+      same((fs.statSync(file).mode & 0o777).toString(8), "600", "mode of .lab/cluster/kubeconfig");
+      const outputs = JSON.parse(lab(ws, "cluster", ["stack", "output", "--json"]).stdout) as {
+        kubeconfigFile?: string;
+      };
+      same(outputs.kubeconfigFile, ".lab/cluster/kubeconfig", "the output kubeconfigFile");
+      const viaFile = run(path.join(ws.layout.bin, "kubectl"), ["get", "nodes", "-o", "name"], {
+        cwd: ws.dir,
+        env: { ...process.env, KUBECONFIG: path.join(ws.dir, outputs.kubeconfigFile ?? "") },
+      }).stdout;
+      same(
+        viaFile.trim().split("\n").sort(),
+        ["node/m-k8s", "node/w1-k8s", "node/w2-k8s", "node/w3-k8s"],
+        "kubectl get nodes with KUBECONFIG=$PWD/.lab/cluster/kubeconfig",
+      );
       // The vagrant user's kubectl works like root's.
       const home = path.join(vmRoot(ws, "cluster", "m-k8s"), "home", "vagrant", ".kube", "config");
       check(fs.existsSync(home), "no ~vagrant/.kube/config on m-k8s");

@@ -168,11 +168,12 @@ export const cycleCases: Case[] = [
         .filter((c) => c.args[0] === "up");
       same(
         ups.map((c) => c.args.join(" ")).sort(),
-        vms.map((vm) => `up ${vm}`).sort(),
+        // Provisioning runs on every up: a first up that broke off half-way provisions again.
+        vms.map((vm) => `up --provision ${vm}`).sort(),
         "vagrant up calls",
       );
       same([...new Set(ups.map((c) => c.cwd))], [work], "folder vagrant runs in");
-      same(ups[0].args[1], "m-k8s", "first VM up");
+      same(ups[0].args.at(-1), "m-k8s", "first VM up");
       // What the reader's vagrant reads: the master's definition, as the book's 2.2.3 Vagrantfile.
       const master = fs.readFileSync(path.join(work, "nodes", "m-k8s.rb"), "utf8");
       for (const line of ["vb.memory = 2048", 'ip: "192.168.56.10"', "host: 60010"]) {

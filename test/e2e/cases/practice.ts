@@ -59,6 +59,8 @@ export const practiceCases: Case[] = [
     async run(ctx) {
       const { ws } = ctx;
       const cp = await ctx.controlPlane();
+      // The stack's default is the lab cluster (stack mode); this case runs on the control plane.
+      lab(ws, STACK, ["config", "set", "lab:cluster.mode", "kubeconfig"]);
       lab(ws, STACK, ["config", "set", "lab:cluster.kubeconfig", cp.kubeconfig]);
       const up = upAndSettle(ws, STACK);
       const rs = cp.getJson<{ spec: { replicas: number }; status: { readyReplicas?: number } }>([

@@ -1,0 +1,87 @@
+/**
+ * The documented path: a chapter built on the lab cluster of the stack `cluster` (stack mode, the
+ * chapters' default). Chapter 3's deployments and its NFS section go onto the stand-in cluster the
+ * cluster case brought up; `destroy` takes away the chapter's objects and its NFS export, and the
+ * cluster stays as it was.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { exportsFile } from "../../../lib/scripts";
+import { toolCalls } from "../nodeRoot";
+import { type Case, type Context, check, same } from "../runner";
+import { lab, withStackFile } from "../workspace";
+import { kubectl, stackKubeconfig, vmRoot } from "./cluster";
+import { destroyToEmpty, upAndSettle } from "./cycles";
+
+const PLUGINS = ["kubernetes", "command", "tls", "random"];
+
+/** Names of the objects of some kinds in the default namespace. */
+function names(json: string): string[] {
+  return (JSON.parse(json) as { items: { kind: string; metadata: { name: string } }[] }).items
+    .map((i) => `${i.kind.toLowerCase()}/${i.metadata.name}`)
+    .sort();
+}
+
+export const onClusterCases: Case[] = [
+  {
+    name: "ch3 on the lab cluster (stack mode): up puts its objects and NFS export on stack cluster; destroy takes only them away",
+    plugins: PLUGINS,
+    run: (ctx) => withStackFile(ctx.ws, "ch3", () => chapterOnCluster(ctx)),
+  },
+];
+
+async function chapterOnCluster(ctx: Context): Promise<string> {
+  const { ws } = ctx;
+  const kubeconfig = stackKubeconfig(ws, "cluster");
+  const get = () =>
+    names(kubectl(ws, kubeconfig, ["get", "deployments,services,pvc,pv", "-o", "json"]));
+  const before = get();
+  const nodesBefore = names(kubectl(ws, kubeconfig, ["get", "nodes", "-o", "json"]));
+  lab(ws, "ch3", ["config", "set", "lab:charts.dir", ctx.charts]);
+  // The stand-in MetalLB chart gives no addresses; a reader's MetalLB does, and up waits for it.
+  lab(ws, "ch3", ["config", "set", "lab:cluster.awaitLoadBalancer", "false"]);
+  // Deployments (3.2.4) and the NFS volume (3.4.3): what needs the cluster's own master.
+  lab(ws, "ch3", ["config", "set", "lab:ch3.sections", "3.2.4,3.4.3"]);
+  upAndSettle(ws, "ch3");
+
+  const added = get().filter((n) => !before.includes(n));
+  for (const expected of [
+    "deployment/echo-hname",
+    "deployment/nfs-pvc-deploy",
+    "persistentvolume/nfs-pv",
+    "persistentvolumeclaim/nfs-pvc",
+  ]) {
+    check(added.includes(expected), `${expected} is not on the lab cluster: ${added.join(", ")}`);
+  }
+  const pv = JSON.parse(kubectl(ws, kubeconfig, ["get", "pv", "nfs-pv", "-o", "json"])) as {
+    spec: { nfs: { server: string; path: string } };
+  };
+  same(pv.spec.nfs, { server: "192.168.56.10", path: "/nfs_shared" }, "nfs-pv's server");
+  // The export is made on the lab cluster's master, over its SSH.
+  const master = vmRoot(ws, "cluster", "m-k8s");
+  const exportFile = path.join(master, exportsFile("/nfs_shared"));
+  check(fs.existsSync(exportFile), `no export file on m-k8s: ${exportFile}`);
+  check(
+    fs.readFileSync(exportFile, "utf8").startsWith("/nfs_shared 192.168.56.0/24("),
+    `the export line: ${fs.readFileSync(exportFile, "utf8")}`,
+  );
+  check(fs.existsSync(path.join(master, "nfs_shared")), "no /nfs_shared on m-k8s");
+  const exportfs = toolCalls(master).filter((c) => c.tool === "exportfs").length;
+
+  destroyToEmpty(ws, "ch3");
+  same(get(), before, "objects on the lab cluster after ch3's destroy");
+  same(
+    names(kubectl(ws, kubeconfig, ["get", "nodes", "-o", "json"])),
+    nodesBefore,
+    "the lab cluster's nodes after ch3's destroy",
+  );
+  check(!fs.existsSync(exportFile), "the export is still on m-k8s after destroy");
+  check(!fs.existsSync(path.join(master, "nfs_shared")), "/nfs_shared is still on m-k8s");
+  check(
+    toolCalls(master).filter((c) => c.tool === "exportfs").length > exportfs,
+    "destroy did not re-export on m-k8s",
+  );
+  const cluster = lab(ws, "cluster", ["preview", "--expect-no-changes"], { allowFail: true });
+  check(cluster.status === 0, `stack cluster changed under ch3:\n${cluster.stdout}`);
+  return `${added.length} objects on stack cluster and the export /nfs_shared on its m-k8s; after destroy both gone, the cluster unchanged`;
+}
