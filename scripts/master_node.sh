@@ -53,7 +53,7 @@ export KUBECONFIG=$admin
 # (10.0.2.15) every VM shares. In calico.yaml v3.31 `- name: IP` / `value: "autodetect"` is followed
 # by the IP-in-IP setting, and the pool CIDR is commented out.
 curl -fsSL "https://raw.githubusercontent.com/projectcalico/calico/v$CALICO_VERSION/manifests/calico.yaml" \
-  | sed -e '/^ *- name: IP$/{n;s|^\( *\)value: "autodetect"$|&\n\1- name: IP_AUTODETECTION_METHOD\n\1  value: "cidr='"$NODE_CIDR"'"|}' \
+  | sed -e '/^ *- name: IP$/{n;s|^\( *\)  value: "autodetect"$|&\n\1- name: IP_AUTODETECTION_METHOD\n\1  value: "cidr='"$NODE_CIDR"'"|}' \
         -e 's|^\( *\)# - name: CALICO_IPV4POOL_CIDR$|\1- name: CALICO_IPV4POOL_CIDR|' \
         -e 's|^\( *\)#   value: "192.168.0.0/16"$|\1  value: "'"$POD_CIDR"'"|' \
   | kubectl apply --server-side --force-conflicts -f -

@@ -84,7 +84,8 @@ describe("master_node.sh: kubeadm init", () => {
     expect(cp).toContain("CALICO_VERSION=3.31.2");
     expect(cp).toContain("projectcalico/calico/v$CALICO_VERSION/manifests/calico.yaml");
     expect(cp).toContain("NODE_CIDR=192.168.56.0/24");
-    // Put into the manifest before it is applied (issue 13.9: test/upstream.test.ts runs the sed).
+    // Put into the manifest before it is applied: test/upstream.test.ts runs this sed on the
+    // calico-node DaemonSet of calico.yaml v3.31.2 and checks what kubectl is given.
     expect(cp).toContain("- name: IP_AUTODETECTION_METHOD");
     expect(cp).not.toContain("set env daemonset/calico-node");
   });

@@ -5,7 +5,9 @@
  * program's own output; where a chart template decides the outcome, the test applies that template's
  * rule to the values the program hands to Helm.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
@@ -219,6 +221,92 @@ describe("upstream charts at their pinned versions", () => {
       );
       expect(controlPlane).toHaveLength(1);
     }
+  });
+
+  // projectcalico/calico tag v3.31.2 (dd5575465ed8), manifests/calico.yaml l.7010-7337, kept verbatim
+  // in test/fixtures: the calico-node container's env has `- name: IP` / `value: "autodetect"`
+  // (l.7186-7187) and the pool CIDR commented out (l.7218-7219 `# - name: CALICO_IPV4POOL_CIDR`,
+  // `#   value: "192.168.0.0/16"`). calico-node reads IP_AUTODETECTION_METHOD when it starts; set
+  // after the apply (`kubectl set env`), the first pods take the NAT address every VM shares
+  // (10.0.2.15) and the DaemonSet rolls out a second time.
+  it("13.9 Calico's interface detection is in the manifest that is applied: the control plane's sed run on calico.yaml v3.31.2", async () => {
+    const cluster = await runStack({ stack: "cluster" });
+    const script = String(
+      inputsOf(find(cluster, "command:remote:Command", "lab-control-plane")).create,
+    );
+    const lines = script.split("\n");
+    // The script's values (its first line, `export ...`, or plain assignments), then everything
+    // from the download of the manifest on: kubeadm and the kubeconfig copies before it need a VM.
+    const values = lines.filter((l) => /^(export )?[A-Za-z_][A-Za-z0-9_]*=\S/.test(l));
+    const from = lines.findIndex((l) => /^curl /.test(l));
+    expect(from, "the control plane downloads calico.yaml with curl").toBeGreaterThan(0);
+    const calicoPart = ["set -euo pipefail", ...values, ...lines.slice(from)].join("\n");
+
+    const manifest = path.join(PROJECT_DIR, "test", "fixtures", "calico-v3.31.2-calico-node.yaml");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "calico-"));
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin);
+    // Stand-ins: curl serves the upstream manifest; kubectl records each call and what it applies.
+    fs.writeFileSync(
+      path.join(bin, "curl"),
+      `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >> "${dir}/curl.log"\ncat "${manifest}"\n`,
+      { mode: 0o755 },
+    );
+    fs.writeFileSync(
+      path.join(bin, "kubectl"),
+      [
+        "#!/usr/bin/env bash",
+        `printf '%s\\n' "$*" >> "${dir}/kubectl.log"`,
+        `if [ "$1" = apply ]; then cat > "${dir}/applied.yaml"; fi`,
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const r = spawnSync("bash", ["-c", calicoPart], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(dir, "curl.log"), "utf8")).toContain(
+      "https://raw.githubusercontent.com/projectcalico/calico/v3.31.2/manifests/calico.yaml",
+    );
+
+    // The upstream lines, edited as the book's cluster needs: the host-only network
+    // (192.168.56.0/24) for address detection, right after `IP`, and the book's pod CIDR.
+    const upstream = fs.readFileSync(manifest, "utf8");
+    const ip = '            - name: IP\n              value: "autodetect"\n';
+    const pool =
+      '            # - name: CALICO_IPV4POOL_CIDR\n            #   value: "192.168.0.0/16"\n';
+    expect([upstream.split(ip).length, upstream.split(pool).length]).toEqual([2, 2]);
+    const expected = upstream
+      .replace(
+        ip,
+        `${ip}            - name: IP_AUTODETECTION_METHOD\n              value: "cidr=192.168.56.0/24"\n`,
+      )
+      .replace(
+        pool,
+        '            - name: CALICO_IPV4POOL_CIDR\n              value: "172.16.0.0/16"\n',
+      );
+    const applied = fs.readFileSync(path.join(dir, "applied.yaml"), "utf8");
+    expect(applied).toBe(expected);
+    const env: { name: string; value?: string }[] =
+      YAML.parse(applied).spec.template.spec.containers[0].env;
+    expect(env.filter((e) => e.value !== undefined)).toEqual(
+      expect.arrayContaining([
+        { name: "IP", value: "autodetect" },
+        { name: "IP_AUTODETECTION_METHOD", value: "cidr=192.168.56.0/24" },
+        { name: "CALICO_IPV4POOL_IPIP", value: "Always" },
+        { name: "CALICO_IPV4POOL_CIDR", value: "172.16.0.0/16" },
+      ]),
+    );
+
+    // One change to the cluster, the apply; after it only waits (no `set env`, which would roll
+    // calico-node out again).
+    const calls = fs.readFileSync(path.join(dir, "kubectl.log"), "utf8").trim().split("\n");
+    expect(calls[0]).toBe("apply --server-side --force-conflicts -f -");
+    for (const call of calls.slice(1))
+      expect(call).toMatch(/^(-n kube-system )?(rollout status|wait) /);
   });
 
   // Where each pinned version was found: metallb/metallb tag v0.15.3 (85bfb4f0e0d3);
