@@ -182,6 +182,14 @@ export const CH3 = {
     min: 1,
     max: 30,
     cpuPercent: 50,
+    /** The opt-in load (`lab:ch3.loadGenerator`): this project's, not the book's. */
+    load: {
+      job: "hpa-load-generator",
+      image: "busybox:1.37",
+      script: "apps/hpa-load/load.sh",
+      workers: 3,
+      seconds: 300,
+    },
   },
   /** metrics-server's extra flags in the book's `metrics-server.yaml`. */
   metricsServerArgs: ["--kubelet-insecure-tls", "--kubelet-preferred-address-types=InternalIP"],

@@ -319,6 +319,11 @@ const chapterSpecs = {
     nfsServer: hostAddress.optional(),
     /** Exported folder of 3.4.3. */
     nfsPath: absolutePath.default(CH3.nfs.exportRoot),
+    /**
+     * 3.3.5's load: a Job that requests `hpa-hname-svc` without pause for a few minutes, so that the
+     * HPA scales out and, after it ends, back in (the book's load came from the reader's PC).
+     */
+    loadGenerator: flag.default(false),
   },
   ch4: {
     /**
@@ -361,6 +366,11 @@ const chapterSpecs = {
     slackWebhook: optionalSecret,
     /** 6.5.1 Slack channel (the book's `#monitoring`). */
     slackChannel: text("a Slack channel such as #monitoring").default("#monitoring"),
+    /**
+     * 6.5.1's NodeDown: a worker of the lab cluster whose kubelet `up` stops (the book powers the
+     * VM off), so that its scrape target goes down and the alert fires; unset again, `up` starts it.
+     */
+    nodeDown: text("a worker's name such as w3-k8s").optional(),
   },
   kia: {
     /** `kubectl scale rc kubia --replicas=3`. */

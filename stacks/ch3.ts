@@ -4,6 +4,7 @@
  * `set image`, `rollout undo`, `cordon`, `drain`, the MetalLB range, a fourth worker) are settings
  * (`lab:ch3.*`, `lab:cluster.workers`) followed by `pulumi preview` and `pulumi up`.
  */
+import * as fs from "node:fs";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import {
@@ -26,7 +27,7 @@ import {
   type ChapterSettings,
   type LabConfig,
 } from "../lib/config";
-import { bookMeta, CHANGE_CAUSE } from "../lib/k8s";
+import { bookMeta, CHANGE_CAUSE, SKIP_AWAIT } from "../lib/k8s";
 import { bookSections, networkPrefix } from "./common";
 
 type Settings = ChapterSettings<"ch3">;
@@ -342,7 +343,46 @@ function hpa(ch: Chapter) {
     },
     { ...opts, dependsOn: [app.deployment, ...metrics.ready] },
   );
+  if (ch.s.loadGenerator) loadGenerator(opts, app.deployment);
   return { [h.service]: app.address, autoscale: `${h.min}..${h.max} pods at ${h.cpuPercent}% CPU` };
+}
+
+/**
+ * `lab:ch3.loadGenerator`: the load that makes 3.3.5's HPA scale out, from a few pods that request
+ * the Service by name for a while (apps/hpa-load/load.sh). `up` does not wait for the Job; to run
+ * it again, set the setting false and true again, or `up --replace` the Job.
+ */
+function loadGenerator(opts: pulumi.CustomResourceOptions, app: pulumi.Resource) {
+  const { load, service } = CH3.hpa;
+  new k8s.batch.v1.Job(
+    load.job,
+    {
+      metadata: bookMeta(load.job, { annotations: SKIP_AWAIT }),
+      spec: {
+        parallelism: load.workers,
+        completions: load.workers,
+        backoffLimit: 0,
+        activeDeadlineSeconds: load.seconds + 120,
+        template: {
+          spec: {
+            restartPolicy: "Never",
+            containers: [
+              {
+                name: "load",
+                image: load.image,
+                command: ["sh", "-c", fs.readFileSync(load.script, "utf8")],
+                env: [
+                  { name: "TARGET", value: `http://${service}` },
+                  { name: "SECONDS_OF_LOAD", value: String(load.seconds) },
+                ],
+              },
+            ],
+          },
+        },
+      },
+    },
+    { ...opts, dependsOn: [app] },
+  );
 }
 
 /** 3.4.1 데몬셋: MetalLB's speaker runs on every node; `lab:cluster.workers 4` adds `w4-k8s` and a speaker. */

@@ -14,7 +14,9 @@ import { CH3, CH5, CH6 } from "../lib/book";
 import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
+import { ConfigError } from "../lib/errors";
 import { bookMeta } from "../lib/k8s";
+import { nodeStep } from "../lib/nodeStep";
 import { bookSections, type Lab, onClusterNetwork } from "./common";
 
 type Section = ReturnType<typeof bookSections>;
@@ -348,6 +350,39 @@ function grafana(
   };
 }
 
+/**
+ * `lab:ch6.nodeDown`: 6.5.1's test of the NodeDown alert. The book powers a worker VM off; here the
+ * worker's kubelet stops, which takes down the scrape target the rule watches
+ * (`up{job="kubernetes-nodes"}`) while the VM keeps running, so that no other stack's `up` starts
+ * it again. Removing the setting starts the kubelet.
+ */
+function nodeDown(
+  config: LabConfig<"ch6">,
+  lab: Lab,
+  section: Section,
+  after: pulumi.Resource[],
+): string | undefined {
+  const name = config.settings.nodeDown;
+  if (name === undefined) return undefined;
+  const workers = lab.nodes.slice(1).map((n) => n.name);
+  const worker = lab.nodes.find((n) => n.name === name);
+  if (!worker || !workers.includes(name)) {
+    throw new ConfigError(config.stack, [
+      `lab:ch6.nodeDown: "${name}" is not a worker of the lab cluster; its workers: ${workers.join(", ")}`,
+    ]);
+  }
+  nodeStep(
+    `node-down-${name}`,
+    {
+      connection: lab.connection(worker),
+      create: "systemctl stop kubelet",
+      delete: "systemctl start kubelet",
+    },
+    { ...section("6.5.1", "알림을 받기 위한 얼럿매니저 구성하기"), dependsOn: after },
+  );
+  return `${name}: kubelet stopped; NodeDown fires after ${CH6.nodeDown.for} (npm run lab -- ${config.stack} config rm lab:ch6.nodeDown, then up, starts it)`;
+}
+
 /** Builds chapter 6 in book order and returns its outputs. */
 export function buildCh6(chapterConfig: LabConfig<"ch6">, cluster: LabCluster) {
   // On another stack's lab cluster, its network (the addresses of MetalLB and Jenkins follow it).
@@ -372,7 +407,9 @@ export function buildCh6(chapterConfig: LabConfig<"ch6">, cluster: LabCluster) {
   const monitoring = prometheus(config, section, volumes, metallb.ready);
   const demo = nginxStatus(section);
   const dashboards = grafana(config, section, volumes, metallb.ready);
+  const down = nodeDown(config, lab, section, [monitoring.release]);
   return {
+    ...(down ? { nodeDown: down } : {}),
     pool: metallb.addresses,
     ...monitoring.outputs,
     grafana: dashboards,

@@ -2,6 +2,7 @@
  * Chapter 3, section by section: the book's objects (catalog-book section 3) and each exercise as a
  * setting that changes exactly the objects it should.
  */
+import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { changed, find, inputsOf, runStack, type StackRun, urnName } from "./harness";
 import { kubernetesObjects, schemaProblems } from "./k8sSchema";
@@ -525,5 +526,29 @@ describe("chapter 3 on every kind of cluster", () => {
     expect(dev.resources.filter((r) => r.type.startsWith("command:"))).toEqual([]);
     expect(kubernetesObjects(dev.resources).flatMap(schemaProblems)).toEqual([]);
     expect(dev.outputs.sections).toContain("3.4.4");
+  });
+});
+
+describe("3.3.5 load on demand (lab:ch3.loadGenerator)", () => {
+  const JOB = "kubernetes:batch/v1:Job";
+
+  it("off by default", () => {
+    expect(base.resources.filter((r) => r.type === JOB)).toEqual([]);
+  });
+
+  it("a Job requests hpa-hname-svc by name for five minutes, and up does not wait for it", async () => {
+    const run = await runStack({ stack: "ch3", config: { "lab:ch3.loadGenerator": "true" } });
+    const job = inputsOf(find(run, JOB, "hpa-load-generator"));
+    expect(job.metadata.annotations["pulumi.com/skipAwait"]).toBe("true");
+    const [container] = job.spec.template.spec.containers;
+    expect(container.env).toEqual([
+      { name: "TARGET", value: "http://hpa-hname-svc" },
+      { name: "SECONDS_OF_LOAD", value: "300" },
+    ]);
+    // The loop a reader can open: apps/hpa-load/load.sh, run as it is.
+    expect(container.command[2]).toBe(fs.readFileSync("apps/hpa-load/load.sh", "utf8"));
+    expect(job.spec.template.spec.restartPolicy).toBe("Never");
+    const app = find(run, "kubernetes:apps/v1:Deployment", "hpa-hname-pods");
+    expect(find(run, JOB, "hpa-load-generator").dependsOn).toContain(app.urn);
   });
 });

@@ -268,3 +268,33 @@ describe("chapter 6 as a whole", () => {
     ).rejects.toThrow(/chapter ch6 builds on the lab cluster's master/);
   });
 });
+
+describe("6.5.1 NodeDown on demand (lab:ch6.nodeDown)", () => {
+  it("off by default: no worker is touched", () => {
+    expect(base.resources.filter((r) => r.name.startsWith("node-down-"))).toEqual([]);
+    expect(base.outputs.nodeDown).toBeUndefined();
+  });
+
+  it("a worker's kubelet stops on up (the rule's scrape target goes down) and starts on removal", async () => {
+    const run = await runStack({ stack: "ch6", config: { "lab:ch6.nodeDown": "w3-k8s" } });
+    const step = find(run, REMOTE, "node-down-w3-k8s");
+    expect(inputsOf(step).create).toBe("systemctl stop kubelet");
+    expect(inputsOf(step).delete).toBe("systemctl start kubelet");
+    // On w3-k8s itself, over the SSH port Vagrant forwards to it (the book's 60103).
+    expect(inputsOf(step).connection.port).toBe(60103);
+    // After the alert rule exists, so the alert can fire.
+    const chart = find(run, CHART, "prometheus-chart");
+    expect(step.dependsOn).toContain(chart.urn);
+    expect(String(run.outputs.nodeDown)).toContain("NodeDown fires after 1m");
+  });
+
+  it("the master, or a name that is no worker, is refused with the workers listed", async () => {
+    for (const name of ["m-k8s", "w9-k8s"]) {
+      await expect(
+        runStack({ stack: "ch6", config: { "lab:ch6.nodeDown": name } }),
+      ).rejects.toThrow(
+        `lab:ch6.nodeDown: "${name}" is not a worker of the lab cluster; its workers: w1-k8s, w2-k8s, w3-k8s`,
+      );
+    }
+  });
+});
