@@ -7,8 +7,8 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import type { ControlPlane } from "../controlPlane";
-import { type Case, check, same } from "../runner";
-import { lab, previewJson, stateFile, type Workspace } from "../workspace";
+import { type Case, type Context, check, same } from "../runner";
+import { lab, previewJson, stateFile, type Workspace, withStackFile } from "../workspace";
 import { destroyToEmpty, plainSecrets, stateResources, tail, upAndSettle } from "./cycles";
 
 const STACK = "practice";
@@ -56,128 +56,128 @@ export const practiceCases: Case[] = [
   {
     name: "practice on the control plane: up, the notes' steps with their exact diffs, drift, a lost API server, destroy",
     plugins: ["kubernetes", "random"],
-    async run(ctx) {
-      const { ws } = ctx;
-      const cp = await ctx.controlPlane();
-      // The stack's default is the lab cluster (stack mode); this case runs on the control plane.
-      lab(ws, STACK, ["config", "set", "lab:cluster.mode", "kubeconfig"]);
-      lab(ws, STACK, ["config", "set", "lab:cluster.kubeconfig", cp.kubeconfig]);
-      const up = upAndSettle(ws, STACK);
-      const rs = cp.getJson<{ spec: { replicas: number }; status: { readyReplicas?: number } }>([
-        "replicaset",
-        "replicaset-nginx",
-      ]);
-      same(rs.spec.replicas, 3, "replicaset-nginx replicas");
-      same(
-        deployment(cp, "my-nginx-deployment").status?.readyReplicas,
-        3,
-        "ready pods of my-nginx-deployment",
-      );
-      same(plainSecrets(ws, STACK, up), [], "secrets in plain text");
-
-      const step = (
-        what: string,
-        settings: Record<string, string>,
-        expected: string[],
-        secret = false,
-      ) => {
-        for (const [k, v] of Object.entries(settings)) {
-          lab(ws, STACK, ["config", "set", ...(secret ? ["--secret"] : []), k, v]);
-        }
-        const t = Date.now();
-        same(changes(ws, STACK), expected.sort(), `${what}: what the preview changes`);
-        upAndSettle(ws, STACK);
-        ctx.note(
-          `${what}: ${expected.join(", ")} (preview, up, no-change preview: ${((Date.now() - t) / 1000).toFixed(1)}s)`,
-        );
-      };
-
-      step("replicaset-nginx-4pods.yaml", { "lab:practice.replicaSetReplicas": "4" }, [
-        "update replicaset-nginx",
-      ]);
-      same(
-        cp.getJson<{ spec: { replicas: number } }>(["replicaset", "replicaset-nginx"]).spec
-          .replicas,
-        4,
-        "replicas after the step",
-      );
-
-      step("set image nginx:1.11", { "lab:practice.nginxTag": "1.11" }, [
-        "update my-nginx-deployment",
-      ]);
-      same(
-        deployment(cp, "my-nginx-deployment").spec.template.spec.containers[0].image,
-        "nginx:1.11",
-        "image",
-      );
-      step("rollout undo", { "lab:practice.nginxTag": "1.10" }, ["update my-nginx-deployment"]);
-      same(
-        deployment(cp, "my-nginx-deployment").spec.template.spec.containers[0].image,
-        "nginx:1.10",
-        "image after undo",
-      );
-      // Undo brings revision 1 back as revision 3, as `kubectl rollout undo` does.
-      same(
-        history(cp, "my-nginx-deployment"),
-        [
-          "2 pulumi up: lab:practice.nginxTag=1.11 (nginx:1.11)",
-          "3 pulumi up: lab:practice.nginxTag=1.10 (nginx:1.10)",
-        ],
-        "rollout history",
-      );
-
-      const key = `e2e-key-${Date.now()}`;
-      step(
-        "secret.yaml key",
-        { "lab:practice.apiKey": key },
-        ["delete apikey-key", "update apikey"],
-        true,
-      );
-      const secret = cp.getJson<{ data: Record<string, string> }>(["secret", "apikey"]);
-      same(Buffer.from(secret.data.key, "base64").toString(), key, "the Secret's key");
-      check(
-        !fs.readFileSync(stateFile(ws, STACK), "utf8").includes(key),
-        "the state holds the key in plain text",
-      );
-
-      step("color: blue", { "lab:practice.activeColor": "blue" }, ["update webserver"]);
-      same(
-        cp.getJson<{ spec: { selector: Record<string, string> } }>(["service", "webserver"]).spec
-          .selector,
-        { type: "webserver", color: "blue" },
-        "the Service's selector",
-      );
-
-      // Drift: a hand-made change shows in refresh, and up puts the notes' value back.
-      cp.kubectl(["scale", "deployment/my-nginx-deployment", "--replicas=5"]);
-      const refresh = lab(ws, STACK, ["refresh", "--yes", "--skip-preview"]);
-      check(
-        /~\s+1 updated|1 updated/.test(refresh.stdout),
-        `refresh did not see the change:\n${tail(refresh.stdout)}`,
-      );
-      same(changes(ws, STACK), ["update my-nginx-deployment"], "preview after the drift");
-      upAndSettle(ws, STACK);
-      same(deployment(cp, "my-nginx-deployment").spec.replicas, 3, "replicas after up");
-      cp.kubectl(["set", "image", "deployment/my-nginx-deployment", "nginx=nginx:1.12"]);
-      lab(ws, STACK, ["refresh", "--yes", "--skip-preview"]);
-      same(changes(ws, STACK), ["update my-nginx-deployment"], "preview after kubectl set image");
-      upAndSettle(ws, STACK);
-      same(
-        deployment(cp, "my-nginx-deployment").spec.template.spec.containers[0].image,
-        "nginx:1.10",
-        "image after up",
-      );
-
-      // The API server goes away while up creates: the next up converges, nothing doubled.
-      const faults = await lostApiServer(ctx.ws, cp);
-      ctx.note(faults);
-
-      destroyToEmpty(ws, STACK);
-      await waitGone(cp);
-      return "3 -> 4 pods, 1.10 -> 1.11 -> 1.10 with history, the key, blue; drift undone; API server loss survived; nothing left";
-    },
+    // Each step changes the stack's settings; the stacks after this one find them as they were.
+    run: (ctx) => withStackFile(ctx.ws, STACK, () => practiceOnControlPlane(ctx)),
   },
 ];
+
+async function practiceOnControlPlane(ctx: Context): Promise<string> {
+  const { ws } = ctx;
+  const cp = await ctx.controlPlane();
+  // The stack's default is the lab cluster (stack mode); this case runs on the control plane.
+  lab(ws, STACK, ["config", "set", "lab:cluster.mode", "kubeconfig"]);
+  lab(ws, STACK, ["config", "set", "lab:cluster.kubeconfig", cp.kubeconfig]);
+  const up = upAndSettle(ws, STACK);
+  const rs = cp.getJson<{ spec: { replicas: number }; status: { readyReplicas?: number } }>([
+    "replicaset",
+    "replicaset-nginx",
+  ]);
+  same(rs.spec.replicas, 3, "replicaset-nginx replicas");
+  same(
+    deployment(cp, "my-nginx-deployment").status?.readyReplicas,
+    3,
+    "ready pods of my-nginx-deployment",
+  );
+  same(plainSecrets(ws, STACK, up), [], "secrets in plain text");
+
+  const step = (
+    what: string,
+    settings: Record<string, string>,
+    expected: string[],
+    secret = false,
+  ) => {
+    for (const [k, v] of Object.entries(settings)) {
+      lab(ws, STACK, ["config", "set", ...(secret ? ["--secret"] : []), k, v]);
+    }
+    const t = Date.now();
+    same(changes(ws, STACK), expected.sort(), `${what}: what the preview changes`);
+    upAndSettle(ws, STACK);
+    ctx.note(
+      `${what}: ${expected.join(", ")} (preview, up, no-change preview: ${((Date.now() - t) / 1000).toFixed(1)}s)`,
+    );
+  };
+
+  step("replicaset-nginx-4pods.yaml", { "lab:practice.replicaSetReplicas": "4" }, [
+    "update replicaset-nginx",
+  ]);
+  same(
+    cp.getJson<{ spec: { replicas: number } }>(["replicaset", "replicaset-nginx"]).spec.replicas,
+    4,
+    "replicas after the step",
+  );
+
+  step("set image nginx:1.11", { "lab:practice.nginxTag": "1.11" }, ["update my-nginx-deployment"]);
+  same(
+    deployment(cp, "my-nginx-deployment").spec.template.spec.containers[0].image,
+    "nginx:1.11",
+    "image",
+  );
+  step("rollout undo", { "lab:practice.nginxTag": "1.10" }, ["update my-nginx-deployment"]);
+  same(
+    deployment(cp, "my-nginx-deployment").spec.template.spec.containers[0].image,
+    "nginx:1.10",
+    "image after undo",
+  );
+  // Undo brings revision 1 back as revision 3, as `kubectl rollout undo` does.
+  same(
+    history(cp, "my-nginx-deployment"),
+    [
+      "2 pulumi up: lab:practice.nginxTag=1.11 (nginx:1.11)",
+      "3 pulumi up: lab:practice.nginxTag=1.10 (nginx:1.10)",
+    ],
+    "rollout history",
+  );
+
+  const key = `e2e-key-${Date.now()}`;
+  step(
+    "secret.yaml key",
+    { "lab:practice.apiKey": key },
+    ["delete apikey-key", "update apikey"],
+    true,
+  );
+  const secret = cp.getJson<{ data: Record<string, string> }>(["secret", "apikey"]);
+  same(Buffer.from(secret.data.key, "base64").toString(), key, "the Secret's key");
+  check(
+    !fs.readFileSync(stateFile(ws, STACK), "utf8").includes(key),
+    "the state holds the key in plain text",
+  );
+
+  step("color: blue", { "lab:practice.activeColor": "blue" }, ["update webserver"]);
+  same(
+    cp.getJson<{ spec: { selector: Record<string, string> } }>(["service", "webserver"]).spec
+      .selector,
+    { type: "webserver", color: "blue" },
+    "the Service's selector",
+  );
+
+  // Drift: a hand-made change shows in refresh, and up puts the notes' value back.
+  cp.kubectl(["scale", "deployment/my-nginx-deployment", "--replicas=5"]);
+  const refresh = lab(ws, STACK, ["refresh", "--yes", "--skip-preview"]);
+  check(
+    /~\s+1 updated|1 updated/.test(refresh.stdout),
+    `refresh did not see the change:\n${tail(refresh.stdout)}`,
+  );
+  same(changes(ws, STACK), ["update my-nginx-deployment"], "preview after the drift");
+  upAndSettle(ws, STACK);
+  same(deployment(cp, "my-nginx-deployment").spec.replicas, 3, "replicas after up");
+  cp.kubectl(["set", "image", "deployment/my-nginx-deployment", "nginx=nginx:1.12"]);
+  lab(ws, STACK, ["refresh", "--yes", "--skip-preview"]);
+  same(changes(ws, STACK), ["update my-nginx-deployment"], "preview after kubectl set image");
+  upAndSettle(ws, STACK);
+  same(
+    deployment(cp, "my-nginx-deployment").spec.template.spec.containers[0].image,
+    "nginx:1.10",
+    "image after up",
+  );
+
+  // The API server goes away while up creates: the next up converges, nothing doubled.
+  const faults = await lostApiServer(ctx.ws, cp);
+  ctx.note(faults);
+
+  destroyToEmpty(ws, STACK);
+  await waitGone(cp);
+  return "3 -> 4 pods, 1.10 -> 1.11 -> 1.10 with history, the key, blue; drift undone; API server loss survived; nothing left";
+}
 
 async function waitGone(cp: ControlPlane): Promise<void> {
   const deadline = Date.now() + 60_000;
