@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 export interface BookSectionArgs {
   /** The section's heading as the book or the notes print it, shown in `pulumi preview`. */
   readonly title: string;
-  /** Where the section comes from, e.g. `book 3.2.10` or `seed 004`. */
+  /** Where the section comes from, e.g. `book 3.2.10` or `practice notes`. */
   readonly source: string;
 }
 

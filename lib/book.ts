@@ -19,7 +19,7 @@ export const COLORS = ["blue", "green"] as const;
 export type Color = (typeof COLORS)[number];
 
 /**
- * The practice set (seed 004): "replicaset을 이용한 서비스 구축", "Deployment를 활용한 rollback 실습",
+ * The practice set: "replicaset을 이용한 서비스 구축", "Deployment를 활용한 rollback 실습",
  * "GCP를 활용해 서비스 배포" (run on the lab cluster instead of GKE).
  */
 export const PRACTICE = {
@@ -404,7 +404,7 @@ export const CH6 = {
   },
 } as const;
 
-/** Kubernetes in Action chapter 2 (seed 003): kubia. */
+/** Kubernetes in Action chapter 2: kubia. */
 export const KIA = {
   app: "kubia",
   /** `kubectl run kubia --port=8080 --generator=run/v1` made a ReplicationController labelled run=kubia. */

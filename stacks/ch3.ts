@@ -187,7 +187,13 @@ function nodePort(ch: Chapter) {
   );
   return {
     [n.service]: url("http", ch.nodeAddress, n.nodePort),
-    [n.serviceV2]: v2.spec.apply((spec) => url("http", ch.nodeAddress, spec?.ports?.[0]?.nodePort)),
+    [n.serviceV2]: v2.spec.apply((spec) => {
+      const picked = spec?.ports?.[0]?.nodePort;
+      // Known once the API server holds the Service; a plan or render mode never has it.
+      return picked === undefined
+        ? `the node port the API server picks: kubectl get service ${n.serviceV2}`
+        : url("http", ch.nodeAddress, picked);
+    }),
   };
 }
 
@@ -494,10 +500,10 @@ function persistentVolumes(ch: Chapter) {
   return { export: `${server}:${path}`, [n.deploy.service]: deploy.address };
 }
 
-/** 3.4.4 스테이풀셋: `nfs-pvc-sts` with `serviceName: sts-svc-domain`, that headless Service, `nfs-pvc-sts-svc`. */
+/** 3.4.4 스테이트풀셋: `nfs-pvc-sts` with `serviceName: sts-svc-domain`, that headless Service, `nfs-pvc-sts-svc`. */
 function statefulSet(ch: Chapter) {
   const t = CH3.sts;
-  const opts = ch.section("3.4.4", "스테이풀셋");
+  const opts = ch.section("3.4.4", "스테이트풀셋");
   const labels = { app: t.name };
   const nfs = ch.nfs as NonNullable<Chapter["nfs"]>;
   const headless = exposeService(

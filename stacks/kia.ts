@@ -1,5 +1,5 @@
 /**
- * Kubernetes in Action, chapter 2 "도커와 쿠버네티스 첫걸음" (seed 003): the kubia app built into an
+ * Kubernetes in Action, chapter 2 "도커와 쿠버네티스 첫걸음": the kubia app built into an
  * image on m-k8s (the book's `docker build -t kubia .`), pushed to the lab registry instead of Docker
  * Hub, run as 3 replicas and exposed by a LoadBalancer Service on 8080.
  */
@@ -32,7 +32,7 @@ export function buildKia(config: LabConfig<"kia">, cluster: LabCluster) {
   const section = bookSections("kia", cluster);
 
   // 2.2 "도커 이미지 생성하고 실행하기": `docker build -t kubia .`, then `docker tag`/`docker push`.
-  const imageOpts = section("2.2", "도커 이미지 생성, 실행, 공유하기");
+  const imageOpts = section("2.1", "도커 이미지 생성, 실행, 공유하기");
   const docker = dockerOnMaster(lab, imageOpts);
   const registry = labRegistry(lab, docker, imageOpts);
   const build = new ImageBuilds(

@@ -1,5 +1,5 @@
 /**
- * The practice set (seed 004): ReplicaSet scaling, Deployment rollout and rollback, and a blue/green
+ * The practice set: ReplicaSet scaling, Deployment rollout and rollback, and a blue/green
  * switch behind one LoadBalancer. The notes ran the last part on GKE with images from a private
  * Google registry; here it runs on the stack's cluster (catalog.md, "cloud parts").
  */
@@ -21,7 +21,10 @@ function replicaSetLab(settings: Settings, cluster: LabCluster) {
   const rs = PRACTICE.replicaSet;
   const section = new BookSection(
     "practice-replicaset",
-    { title: "replicaset을 이용한 서비스 구축 및 replica 수 변경 적용 실습", source: "seed 004" },
+    {
+      title: "replicaset을 이용한 서비스 구축 및 replica 수 변경 적용 실습",
+      source: "practice notes",
+    },
     { providers: [cluster.provider] },
   );
   const replicaSet = new k8s.apps.v1.ReplicaSet(
@@ -52,7 +55,7 @@ function rollbackLab(settings: Settings, cluster: LabCluster) {
   const d = PRACTICE.rollout;
   const section = new BookSection(
     "practice-rollback",
-    { title: "Deployment를 활용한 rollback 실습", source: "seed 004" },
+    { title: "Deployment를 활용한 rollback 실습", source: "practice notes" },
     { providers: [cluster.provider] },
   );
   const image = `${d.imageRepository}:${settings.nginxTag}`;
@@ -103,7 +106,10 @@ function blueGreenLab(settings: Settings, cluster: LabCluster) {
   const w = PRACTICE.webserver;
   const section = new BookSection(
     "practice-blue-green",
-    { title: "GCP를 활용해 서비스 배포 (on the lab cluster)", source: "seed 004" },
+    {
+      title: "GCP를 활용해 서비스 배포 (here on the stack's cluster, not GKE)",
+      source: "practice notes",
+    },
     { providers: [cluster.provider] },
   );
   const child = { parent: section };

@@ -147,6 +147,11 @@ describe("3.3.1 가장 간단하게 연결하는 노드포트", () => {
     expect(s.spec.selector).toEqual({ app: "np-pods" });
     expect(s.spec.ports).toEqual([{ port: 80, targetPort: 80, protocol: "TCP" }]);
     expect(base.outputs.nodePort).toMatchObject({ "np-svc": "http://192.168.56.101:30000/" });
+    // Until the API server has picked the port (a plan, render mode), the output says where to
+    // read it instead of printing `:undefined`.
+    expect(base.outputs.nodePort).toMatchObject({
+      "np-svc-v2": "the node port the API server picks: kubectl get service np-svc-v2",
+    });
   });
 });
 
