@@ -196,16 +196,26 @@ function blueGreenLab(settings: Settings, cluster: LabCluster) {
   );
 
   const url = blueGreen.address.apply((a) =>
-    a
-      ? `http://${a}`
-      : cluster.mode === "render"
-        ? "not applied (render mode)"
-        : `pending: kubectl get service ${w.serviceName}`,
+    a ? `http://${a}` : noAddressYet(cluster.mode, w.serviceName, w.servicePort),
   );
   return {
     blueGreen: { service: blueGreen.service.metadata.name, activeColor: settings.activeColor, url },
     apiKey: { id: pulumi.secret(apiKeyId), key: pulumi.secret(apiKey) },
   };
+}
+
+/**
+ * What the reader does while the LoadBalancer Service has no address. The notes' GKE gave one at
+ * once; kind and minikube have no load balancer (the Service stays `<pending>`), and the lab
+ * cluster has one only once a chapter installed MetalLB on it.
+ */
+export function noAddressYet(mode: LabCluster["mode"], service: string, port: number): string {
+  if (mode === "render") return "not applied (render mode)";
+  const forward = `kubectl port-forward service/${service} 8080:${port}, then http://127.0.0.1:8080`;
+  if (mode === "kubeconfig") {
+    return `pending: a cluster without a load balancer (kind, minikube) leaves ${service} <pending>; ${forward}, or run minikube tunnel (minikube) or cloud-provider-kind (kind) and watch kubectl get service ${service}`;
+  }
+  return `pending: the lab cluster gives LoadBalancer addresses once MetalLB is on it (npm run lab -- ch3 up, or ch5, ch6, kia); until then ${forward}`;
 }
 
 /** Builds the practice stack in the order of the notes and returns its outputs. */

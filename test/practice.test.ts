@@ -179,6 +179,24 @@ describe("GCP를 활용해 서비스 배포, on the stack's cluster", () => {
   });
 });
 
+describe("a LoadBalancer without an address (kind, minikube, the lab cluster before MetalLB)", () => {
+  it("the output says how to reach webserver anyway, for the cluster the stack is on", async () => {
+    // The mock cluster gives the Service no status, as kind and minikube leave it <pending>.
+    const kind = await runStack({
+      stack: "practice",
+      config: { "lab:cluster.mode": "kubeconfig" },
+      secrets: { "lab:cluster.kubeconfig": "apiVersion: v1\nkind: Config\n" },
+    });
+    const url = (kind.outputs.blueGreen as { url: string }).url;
+    expect(url).toContain("kubectl port-forward service/webserver 8080:80");
+    expect(url).toContain("minikube tunnel");
+    expect(url).toContain("cloud-provider-kind");
+    const lab = (base.outputs.blueGreen as { url: string }).url;
+    expect(lab).toContain("MetalLB");
+    expect(lab).toContain("kubectl port-forward service/webserver 8080:80");
+  });
+});
+
 describe("the practice stack as a whole", () => {
   it("every Kubernetes object passes the Kubernetes OpenAPI schema", () => {
     const objects = kubernetesObjects(base.resources);
