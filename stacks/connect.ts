@@ -16,6 +16,7 @@ import {
 import type { ClusterSettings, LabConfig } from "../lib/config";
 import { ConfigError, UnavailableError } from "../lib/errors";
 import type { HostFacts } from "../lib/host";
+import { claimFile, claimProblems, sharedParts } from "../lib/sharedParts";
 import { type LabNode, workDir } from "../lib/vagrant";
 import { buildLabCluster, kubeconfigFilePath, kubectlOnMaster } from "./labCluster";
 
@@ -29,7 +30,7 @@ function kubeconfigSource(kubeconfig: ClusterSettings["kubeconfig"]): string {
  * from its output `labCluster` before anything is registered, so that `preview` already shows the
  * chapter's objects against the running cluster.
  */
-async function clusterOfStack(config: LabConfig): Promise<LabCluster> {
+async function clusterOfStack(config: LabConfig, host: HostFacts): Promise<LabCluster> {
   const other = config.cluster.stack;
   if (other === config.stack) {
     throw new ConfigError(config.stack, [
@@ -51,8 +52,22 @@ async function clusterOfStack(config: LabConfig): Promise<LabCluster> {
   } catch (err) {
     throw new UnavailableError(err instanceof Error ? err.message : String(err));
   }
-  const problems = problemsOnCluster(config, contract);
+  const parts = sharedParts(config);
+  const problems = [
+    ...problemsOnCluster(config, contract),
+    ...claimProblems(host, config.stack, other, parts),
+  ];
   if (problems.length > 0) throw new ConfigError(config.stack, problems);
+  // Held from the first up to the destroy; everything on the cluster waits for them (through the
+  // providers and `ready`), so a destroy lets go of them last.
+  const claims = parts.map(
+    (part) =>
+      new command.local.Command(`claim-${part}`, {
+        create: `node host/vm.js write ${claimFile(other, part)}`,
+        delete: `node host/vm.js remove ${claimFile(other, part)}`,
+        stdin: config.stack,
+      }),
+  );
   const key = pulumi.secret(contract.sshPrivateKey);
   const nodes: LabNode[] = contract.nodes.map(({ endpoint: _e, ...n }) => n);
   const endpointOf = (node: LabNode) => {
@@ -77,14 +92,18 @@ async function clusterOfStack(config: LabConfig): Promise<LabCluster> {
     endpoint: (node) => pulumi.output(endpointOf(node)),
     sshPrivateKey: key,
     workDir: workDir(config.stack),
-    ready: [],
+    ready: claims,
   };
-  const provider = new k8s.Provider(`lab-stack-${other}`, {
-    ...PROVIDER_DEFAULTS,
-    kubeconfig: pulumi.secret(contract.kubeconfig),
-    // A chapter can still be reset when the cluster it was built on is gone.
-    deleteUnreachable: true,
-  });
+  const provider = new k8s.Provider(
+    `lab-stack-${other}`,
+    {
+      ...PROVIDER_DEFAULTS,
+      kubeconfig: pulumi.secret(contract.kubeconfig),
+      // A chapter can still be reset when the cluster it was built on is gone.
+      deleteUnreachable: true,
+    },
+    { dependsOn: claims },
+  );
   return {
     mode: "stack",
     provider,
@@ -195,7 +214,7 @@ export async function connectCluster(
       };
     }
     case "stack":
-      return { cluster: await clusterOfStack(config), outputs: {} };
+      return { cluster: await clusterOfStack(config, host), outputs: {} };
     case "vagrant": {
       const built = buildLabCluster(config, host);
       // A chapter that builds its own lab cluster can be built on too.

@@ -24,7 +24,7 @@ function names(json: string): string[] {
 
 export const onClusterCases: Case[] = [
   {
-    name: "ch3 on the lab cluster (stack mode): up puts its objects and NFS export on stack cluster; destroy takes only them away",
+    name: "ch3 on the lab cluster (stack mode): up puts its objects and NFS export on stack cluster, kia waits for its MetalLB; destroy takes only them away",
     plugins: PLUGINS,
     run: (ctx) => withStackFile(ctx.ws, "ch3", () => chapterOnCluster(ctx)),
   },
@@ -68,7 +68,19 @@ async function chapterOnCluster(ctx: Context): Promise<string> {
   check(fs.existsSync(path.join(master, "nfs_shared")), "no /nfs_shared on m-k8s");
   const exportfs = toolCalls(master).filter((c) => c.tool === "exportfs").length;
 
+  // One MetalLB per cluster: ch3 holds it (3.4.3's LoadBalancer), so kia's preview stops.
+  const claim = path.join(ws.dir, ".lab", "cluster", "claims", "metallb");
+  check(fs.existsSync(claim), `no claim file ${claim} after ch3's up`);
+  same(fs.readFileSync(claim, "utf8"), "ch3", "the MetalLB claim");
+  const kia = lab(ws, "kia", ["preview"], { allowFail: true });
+  const kiaOut = `${kia.stdout}${kia.stderr}`;
+  check(
+    kia.status !== 0 && kiaOut.includes('stack "ch3" has MetalLB'),
+    `kia's preview did not stop on ch3's MetalLB (exit ${kia.status}):\n${kiaOut.slice(-1500)}`,
+  );
+
   destroyToEmpty(ws, "ch3");
+  check(!fs.existsSync(claim), "the MetalLB claim is still there after ch3's destroy");
   same(get(), before, "objects on the lab cluster after ch3's destroy");
   same(
     names(kubectl(ws, kubeconfig, ["get", "nodes", "-o", "json"])),
@@ -83,5 +95,5 @@ async function chapterOnCluster(ctx: Context): Promise<string> {
   );
   const cluster = lab(ws, "cluster", ["preview", "--expect-no-changes"], { allowFail: true });
   check(cluster.status === 0, `stack cluster changed under ch3:\n${cluster.stdout}`);
-  return `${added.length} objects on stack cluster and the export /nfs_shared on its m-k8s; after destroy both gone, the cluster unchanged`;
+  return `${added.length} objects on stack cluster and the export /nfs_shared on its m-k8s; kia refused while ch3 held MetalLB; after destroy all gone, the cluster unchanged`;
 }

@@ -1,0 +1,65 @@
+/**
+ * MetalLB and the lab registry are installed by several chapters under the same names. On one lab
+ * cluster, a chapter holds each from its first up to its destroy, and another chapter's preview
+ * that needs the same part stops and names the holder.
+ */
+import { describe, expect, it } from "vitest";
+import { plannedHost } from "../lib/host";
+import { find, runStack } from "./harness";
+
+const LOCAL = "command:local:Command";
+
+/** A machine on which the given files exist (relative to the project, as the program reads them). */
+function hostWith(files: Record<string, string>) {
+  return { ...plannedHost, readFile: (f: string) => files[f] ?? plannedHost.readFile(f) };
+}
+
+describe("chapters on one lab cluster: MetalLB and the registry", () => {
+  it("kia's preview stops while ch3 holds MetalLB, naming ch3 and the way out", async () => {
+    await expect(
+      runStack({ stack: "kia", host: hostWith({ ".lab/cluster/claims/metallb": "ch3\n" }) }),
+    ).rejects.toThrow(
+      /stack "ch3" has MetalLB \(namespace metallb-system\) on the lab cluster of stack "cluster"[\s\S]*npm run lab -- ch3 destroy[\s\S]*delete the file \.lab\/cluster\/claims\/metallb/,
+    );
+  });
+
+  it("ch5's preview stops while ch4 holds the registry; with lab:ch5.metallb none it still needs it", async () => {
+    const host = hostWith({ ".lab/cluster/claims/registry": "ch4" });
+    await expect(runStack({ stack: "ch5", host })).rejects.toThrow(
+      /stack "ch4" has the registry container on m-k8s/,
+    );
+    await expect(
+      runStack({ stack: "ch5", host, config: { "lab:ch5.metallb": "none" } }),
+    ).rejects.toThrow(/stack "ch4" has the registry container/);
+  });
+
+  it("parts another chapter does not need are no obstacle, and a stack's own claim is none", async () => {
+    const host = hostWith({
+      ".lab/cluster/claims/registry": "ch4",
+      ".lab/cluster/claims/metallb": "ch6",
+    });
+    // ch3 without a LoadBalancer section needs neither; practice installs neither.
+    await expect(
+      runStack({ stack: "ch3", host, config: { "lab:ch3.sections": "3.2.4" } }),
+    ).resolves.toBeDefined();
+    await expect(runStack({ stack: "practice", host })).resolves.toBeDefined();
+    await expect(runStack({ stack: "ch6", host })).resolves.toBeDefined();
+  });
+
+  it("the claim is a file written at up and removed at destroy, and the cluster's objects wait for it", async () => {
+    const run = await runStack({ stack: "kia" });
+    const claim = find(run, LOCAL, "claim-metallb");
+    expect(claim.inputs).toMatchObject({
+      create: "node host/vm.js write .lab/cluster/claims/metallb",
+      delete: "node host/vm.js remove .lab/cluster/claims/metallb",
+      stdin: "kia",
+    });
+    expect(find(run, LOCAL, "claim-registry")).toBeDefined();
+    const provider = find(run, "pulumi:providers:kubernetes", "lab-stack-cluster");
+    expect(provider.dependsOn).toEqual(
+      expect.arrayContaining([claim.urn, find(run, LOCAL, "claim-registry").urn]),
+    );
+    const docker = run.resources.find((r) => r.type === "pulumi:providers:docker");
+    expect(docker?.dependsOn).toEqual(expect.arrayContaining([claim.urn]));
+  });
+});
