@@ -9,6 +9,9 @@ export default defineConfig({
     pool: "forks",
     isolate: false,
     testTimeout: 30_000,
+    // Messages follow the reader's locale; the tests that expect English must get it on a Korean
+    // machine too (the Korean ones set their locale themselves).
+    env: { LC_ALL: "C.UTF-8" },
     reporters: ["default"],
   },
 });

@@ -6,12 +6,14 @@
  * Everything else in the program receives the typed `LabConfig` this module returns.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { CH3, CH5, CLUSTER, COLORS, KIA, NETWORK, PRACTICE, type VmSize } from "./book";
 import { type ChartName, chartArchive, helmPull } from "./charts";
 import { ConfigError } from "./errors";
+import { editDistance, type Messages, messages } from "./messages";
 import { sdkInternals } from "./sdk";
 import { VERSIONS } from "./versions";
 
@@ -42,98 +44,115 @@ export class SecretSetting {
 
 // ---- value types -------------------------------------------------------------------------------
 
-const wholeNumber = (min: number, max: number) =>
-  z.preprocess(
+/**
+ * A zod error option whose text is worded when a value is checked, not when this module loads, so
+ * that it follows the reader's locale (lib/messages.ts).
+ */
+const say = (text: (m: Messages) => string) => ({ error: () => text(messages()) });
+
+const wholeNumber = (min: number, max: number) => {
+  const error = say((m) => m.wholeNumber(min, max));
+  return z.preprocess(
     (v) => (typeof v === "string" && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
-    z
-      .number({ error: `must be a whole number from ${min} to ${max}` })
-      .int({ error: `must be a whole number from ${min} to ${max}` })
-      .min(min, { error: `must be a whole number from ${min} to ${max}` })
-      .max(max, { error: `must be a whole number from ${min} to ${max}` }),
+    z.number(error).int(error).min(min, error).max(max, error),
   );
+};
 
 const flag = z.preprocess(
   (v) => (v === "true" ? true : v === "false" ? false : v),
-  z.boolean({ error: "must be true or false" }),
+  z.boolean(say((m) => m.trueOrFalse())),
 );
 
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: `must be one of: ${values.join(", ")}` });
+  z.enum(
+    values,
+    say((m) => m.oneOf(values)),
+  );
 
-const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, `must be ${what}`);
+const text = (what: (m: Messages) => string) => z.string(say(what)).min(1, say(what));
 
 /** An image tag as Docker accepts it: up to 128 letters, digits, `_`, `.`, `-`, not starting with `.`/`-`. */
-const imageTag = z
-  .string({ error: "must be an image tag such as 1.11" })
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be an image tag such as 1.11");
+const imageTag = z.string(say((m) => m.imageTag())).regex(
+  /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/,
+  say((m) => m.imageTag()),
+);
 
 /** The first three octets of an IPv4 network, e.g. `192.168.56`. */
-const ipv4Prefix = z
-  .string({ error: "must be three octets such as 192.168.56" })
-  .refine(
-    (s) => /^\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(s) && s.split(".").every((o) => Number(o) <= 255),
-    "must be three octets such as 192.168.56",
-  );
+const ipv4Prefix = z.string(say((m) => m.ipv4Prefix())).refine(
+  (s) => /^\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(s) && s.split(".").every((o) => Number(o) <= 255),
+  say((m) => m.ipv4Prefix()),
+);
 
 /** A release number such as 1.36.0. */
 const release = (example: string) =>
-  z
-    .string({ error: `must be a release number such as ${example}` })
-    .regex(/^\d+\.\d+\.\d+$/, `must be a release number such as ${example}`);
+  z.string(say((m) => m.release(example))).regex(
+    /^\d+\.\d+\.\d+$/,
+    say((m) => m.release(example)),
+  );
 
 /** A Vagrant box name, `owner/name`. */
-const boxName = z
-  .string({ error: "must be a Vagrant box such as bento/ubuntu-24.04" })
-  .regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, "must be a Vagrant box such as bento/ubuntu-24.04");
+const boxName = z.string(say((m) => m.boxName())).regex(
+  /^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/,
+  say((m) => m.boxName()),
+);
 
 /** A node name as Kubernetes accepts it. */
-const nodeName = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be node names such as w3-k8s");
+const nodeName = z.string(say((m) => m.nodeName())).regex(
+  /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+  say((m) => m.nodeName()),
+);
+
+/** A comma-separated list, or a list set with `--path`. */
+const commaList = (v: unknown) =>
+  typeof v === "string"
+    ? v
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : v;
 
 /** A list of node names: `w2-k8s,w3-k8s`, or a list set with `--path`. */
 const nodeList = z.preprocess(
-  (v) =>
-    typeof v === "string"
-      ? v
-          .split(",")
-          .map((x) => x.trim())
-          .filter(Boolean)
-      : v,
-  z.array(nodeName, { error: "must be node names such as w3-k8s, separated by commas" }),
+  commaList,
+  z.array(
+    nodeName,
+    say((m) => m.nodeList()),
+  ),
 );
 
 /** The last octets of an address range on the host-only network, e.g. `11-13`. */
-const octetRange = z
-  .string({ error: "must be a range of last octets such as 11-13" })
-  .refine((s) => {
+const octetRange = z.string(say((m) => m.octetRange())).refine(
+  (s) => {
     const m = /^(\d{1,3})-(\d{1,3})$/.exec(s);
     return !!m && Number(m[1]) >= 1 && Number(m[1]) <= Number(m[2]) && Number(m[2]) <= 254;
-  }, "must be a range of last octets such as 11-13");
+  },
+  say((m) => m.octetRange()),
+);
 
 /** An IPv4 address or a host name. */
-const hostAddress = z
-  .string({ error: "must be an IPv4 address or a host name" })
-  .regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, "must be an IPv4 address or a host name");
+const hostAddress = z.string(say((m) => m.hostAddress())).regex(
+  /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/,
+  say((m) => m.hostAddress()),
+);
 
 /** An absolute path on a Linux host. */
-const absolutePath = z
-  .string({ error: "must be an absolute path such as /nfs_shared" })
-  .regex(/^\/[A-Za-z0-9._/-]*$/, "must be an absolute path such as /nfs_shared");
+const absolutePath = z.string(say((m) => m.absolutePath())).regex(
+  /^\/[A-Za-z0-9._/-]*$/,
+  say((m) => m.absolutePath()),
+);
 
 /** A git repository URL (https). */
 const gitUrl = (example: string) =>
-  z
-    .string({ error: `must be an https git URL such as ${example}` })
-    .regex(/^https:\/\/[^\s'"\\$`{}]+$/, `must be an https git URL such as ${example}`);
+  z.string(say((m) => m.gitUrl(example))).regex(
+    /^https:\/\/[^\s'"\\$`{}]+$/,
+    say((m) => m.gitUrl(example)),
+  );
 
 /** A path inside a repository. */
-const repoPath = z
-  .string({ error: "must be a path inside the repository, such as ch5/5.5.3/deployment.yaml" })
-  .regex(
-    /^[A-Za-z0-9._/-]+$/,
-    "must be a path inside the repository, such as ch5/5.5.3/deployment.yaml",
-  );
+const repoPath = z.string(say((m) => m.repoPath())).regex(
+  /^[A-Za-z0-9._/-]+$/,
+  say((m) => m.repoPath()),
+);
 
 /** The sections of chapter 3 a stack can build, in book order. */
 export const CH3_SECTIONS = [
@@ -165,19 +184,21 @@ export const CH3_SCALABLE = {
 } as const;
 
 /** A folder inside the project, written relative to it. */
-const projectFolder = z
-  .string({ error: "must be a folder inside the project, such as rendered/dev" })
-  .refine(
-    (s) => s.length > 0 && !s.startsWith("/") && !s.split(/[\\/]/).includes(".."),
-    "must be a folder inside the project, such as rendered/dev",
-  );
+const projectFolder = z.string(say((m) => m.projectFolder())).refine(
+  (s) => s.length > 0 && !s.startsWith("/") && !s.split(/[\\/]/).includes(".."),
+  say((m) => m.projectFolder()),
+);
 
 /** A secret: only accepted when set with `--secret`, so it is stored encrypted. */
 const secretText = z
-  .custom<SecretSetting>((v) => v instanceof SecretSetting, {
-    error: "must be set as a secret (pulumi config set --secret ...)",
-  })
-  .refine((s) => s.reveal().length > 0, "must not be empty")
+  .custom<SecretSetting>(
+    (v) => v instanceof SecretSetting,
+    say((m) => m.secretRequired()),
+  )
+  .refine(
+    (s) => s.reveal().length > 0,
+    say((m) => m.notEmpty()),
+  )
   .transform((s) => pulumi.secret(s.reveal()));
 
 /**
@@ -185,16 +206,15 @@ const secretText = z
  * are only accepted as a secret.
  */
 const kubeconfigSetting = z
-  .union([z.instanceof(SecretSetting), z.string()], { error: "must be a kubeconfig file path" })
+  .union(
+    [z.instanceof(SecretSetting), z.string()],
+    say((m) => m.kubeconfigPath()),
+  )
   .superRefine((v, ctx) => {
     if (typeof v !== "string") return;
-    if (v.length === 0) ctx.addIssue({ code: "custom", message: "must be a kubeconfig file path" });
+    if (v.length === 0) ctx.addIssue({ code: "custom", message: messages().kubeconfigPath() });
     else if (v.includes("\n") || /apiVersion\s*:/.test(v)) {
-      ctx.addIssue({
-        code: "custom",
-        message:
-          "holds kubeconfig contents, which carry credentials: give a file path, or set it with --secret",
-      });
+      ctx.addIssue({ code: "custom", message: messages().kubeconfigContents() });
     }
   })
   .transform((v) => (v instanceof SecretSetting ? pulumi.secret(v.reveal()) : v));
@@ -227,13 +247,16 @@ const commonSpec = {
     mode: oneOf(CLUSTER_MODES).default("vagrant"),
     /** stack mode: the stack whose lab cluster the chapter builds on. */
     stack: z
-      .string({ error: "must be a stack name such as cluster" })
-      .regex(/^[A-Za-z0-9_.-]+$/, "must be a stack name such as cluster")
+      .string(say((m) => m.stackName()))
+      .regex(
+        /^[A-Za-z0-9_.-]+$/,
+        say((m) => m.stackName()),
+      )
       .default("cluster"),
     /** kubeconfig mode: a kubeconfig path (or its contents, as a secret); default `$KUBECONFIG` or `~/.kube/config`. */
     kubeconfig: optionalKubeconfig,
     /** kubeconfig mode: the context to use; default the current context. */
-    context: text("a kubeconfig context name").optional(),
+    context: text((m) => m.kubeconfigContext()).optional(),
     /** render mode: where manifests are written; default `rendered/<stack>`. */
     renderDir: projectFolder.optional(),
     /**
@@ -272,7 +295,7 @@ const commonSpec = {
      * instead of the charts' repositories: behind a proxy, offline, or in the e2e. Relative to the
      * project.
      */
-    dir: text("a folder of chart archives such as charts").optional(),
+    dir: text((m) => m.chartsDir()).optional(),
   },
 } satisfies Spec;
 
@@ -289,14 +312,14 @@ const chapterSpecs = {
     /** Which book sections to build (default: all that the cluster mode can run), e.g. `3.3.4,3.3.5`. */
     sections: z
       .preprocess(
-        (v) =>
-          typeof v === "string"
-            ? v
-                .split(",")
-                .map((x) => x.trim())
-                .filter(Boolean)
-            : v,
-        z.array(oneOf(CH3_SECTIONS)),
+        commaList,
+        z.array(
+          z.enum(
+            CH3_SECTIONS,
+            say((m) => m.ch3Sections(CH3_SECTIONS)),
+          ),
+          say((m) => m.ch3Sections(CH3_SECTIONS)),
+        ),
       )
       .optional(),
     /** Replicas of each Deployment/StatefulSet: `lab:ch3.replicas.echo-hname 6` is `kubectl scale`. */
@@ -355,9 +378,9 @@ const chapterSpecs = {
     /** 5.5.2 Slack: a bot token turns on the notices. */
     slackToken: optionalSecret,
     /** 5.5.2 Slack workspace (team domain); needed with a token. */
-    slackTeam: text("a Slack workspace name").optional(),
+    slackTeam: text((m) => m.slackWorkspace()).optional(),
     /** 5.5.2 Slack channel. */
-    slackChannel: text("a Slack channel such as #jenkins").default("#jenkins"),
+    slackChannel: text((m) => m.slackChannel("#jenkins")).default("#jenkins"),
   },
   ch6: {
     /** Grafana's admin password; generated when unset (the book's was `admin`). */
@@ -365,12 +388,12 @@ const chapterSpecs = {
     /** 6.5.1 Slack incoming webhook URL; the Slack receiver exists only when it is set. */
     slackWebhook: optionalSecret,
     /** 6.5.1 Slack channel (the book's `#monitoring`). */
-    slackChannel: text("a Slack channel such as #monitoring").default("#monitoring"),
+    slackChannel: text((m) => m.slackChannel("#monitoring")).default("#monitoring"),
     /**
      * 6.5.1's NodeDown: a worker of the lab cluster whose kubelet `up` stops (the book powers the
      * VM off), so that its scrape target goes down and the alert fires; unset again, `up` starts it.
      */
-    nodeDown: text("a worker's name such as w3-k8s").optional(),
+    nodeDown: text((m) => m.workerName()).optional(),
   },
   kia: {
     /** `kubectl scale rc kubia --replicas=3`. */
@@ -383,10 +406,10 @@ const chapterSpecs = {
     nginxTag: imageTag.default(PRACTICE.rollout.tag),
     /** ConfigMap `projectid`, key `project.id`; the web page prints it, so no quotes or spaces. */
     projectId: z
-      .string({ error: "must be letters, digits, '.', '_' or '-', such as hello-docker" })
+      .string(say((m) => m.projectId()))
       .regex(
         /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
-        "must be letters, digits, '.', '_' or '-', such as hello-docker",
+        say((m) => m.projectId()),
       )
       .default(PRACTICE.projectConfigMap.value),
     /** Secret `apikey`, key `id`; generated when unset. */
@@ -489,14 +512,14 @@ function expand(raw: Readonly<Record<string, RawSetting>>, problems: string[]) {
       const next = node[path[i]];
       if (next === undefined) node[path[i]] = {};
       else if (typeof next !== "object" || next instanceof SecretSetting) {
-        problems.push(`${key(path)}: conflicts with ${key(path.slice(0, i + 1))}`);
+        problems.push(`${key(path)}: ${messages().conflictsWith(key(path.slice(0, i + 1)))}`);
         return;
       }
       node = node[path[i]] as Record<string, unknown>;
     }
     const last = path[path.length - 1];
     if (node[last] !== undefined) {
-      problems.push(`${key(path)}: set twice (once as a flat key, once inside an object)`);
+      problems.push(`${key(path)}: ${messages().setTwice()}`);
       return;
     }
     node[last] = secret
@@ -543,12 +566,17 @@ function splitKey(fullKey: string): [string, string] {
   return i < 0 ? ["", fullKey] : [fullKey.slice(0, i), fullKey.slice(i + 1)];
 }
 
-function shown(tree: unknown, path: readonly PropertyKey[]): string {
+function valueAt(tree: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = tree;
   for (const p of path)
     v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  return v;
+}
+
+function shown(tree: unknown, path: readonly PropertyKey[]): string {
+  const v = valueAt(tree, path);
   if (v instanceof SecretSetting) return "[secret]";
-  if (v === undefined) return "nothing";
+  if (v === undefined) return messages().nothing();
   return JSON.stringify(v);
 }
 
@@ -558,42 +586,217 @@ function specAt(spec: Spec, path: readonly PropertyKey[]): z.ZodType | Spec | un
   return node;
 }
 
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
+/**
+ * The setting an issue belongs to: an issue about one item of a list (`lab:ch3.sections`) has the
+ * item's index in its path, which is no key a reader can set.
+ */
+function settingPath(spec: Spec, path: readonly PropertyKey[]): readonly PropertyKey[] {
+  let node: z.ZodType | Spec | undefined = spec;
+  for (let i = 0; i < path.length; i++) {
+    node = node && isSpec(node) ? node[String(path[i])] : undefined;
+    if (node === undefined) break;
+    if (!isSpec(node)) return path.slice(0, i + 1);
   }
-  return row[b.length];
+  return path;
 }
 
+/** Keys close to a key that is not a setting: a small misspelling, or the right name in another group. */
+function closeKeys(badKey: string, candidates: readonly string[]): string[] {
+  const name = badKey.slice(NAMESPACE.length + 1).toLowerCase();
+  const leaf = name.split(".").pop() ?? name;
+  // Short names are close to too much; a leaf of three letters only matches exactly.
+  const leafSlack = leaf.length >= 7 ? 2 : leaf.length >= 4 ? 1 : 0;
+  const wholeSlack = Math.min(4, Math.floor(name.length / 3));
+  const scored = candidates.flatMap((k) => {
+    const other = k.slice(NAMESPACE.length + 1).toLowerCase();
+    const whole = editDistance(name, other);
+    const byLeaf = editDistance(leaf, other.split(".").pop() ?? other);
+    const score = Math.min(
+      whole <= wholeSlack ? whole : Number.POSITIVE_INFINITY,
+      byLeaf <= leafSlack ? byLeaf + 0.5 : Number.POSITIVE_INFINITY,
+    );
+    return Number.isFinite(score) ? [{ k, score, whole }] : [];
+  });
+  const best = Math.min(...scored.map((s) => s.score));
+  return scored
+    .filter((s) => s.score === best)
+    .sort((a, b) => a.whole - b.whole)
+    .slice(0, 3)
+    .map((s) => s.k);
+}
+
+/** Every chapter's own settings, as full keys, with the chapter they belong to. */
+const CHAPTER_KEYS: readonly { key: string; chapter: ChapterName }[] = CHAPTERS.flatMap((c) =>
+  leafKeys(chapterSpecs[c]).map((k) => ({ key: `${NAMESPACE}:${c}.${k}`, chapter: c })),
+);
+
 function unknownKeyProblem(badKey: string, known: readonly string[], chapter: string): string {
+  const m = messages();
   const name = badKey.slice(NAMESPACE.length + 1);
   const owner = CHAPTERS.filter((c) => Object.keys(chapterSpecs[c]).length > 0).find(
     (c) => name === c || name.startsWith(`${c}.`),
   );
-  if (owner && owner !== chapter) {
-    return `${badKey}: belongs to chapter ${owner}, but this stack builds ${chapter}`;
+  if (owner && owner !== chapter) return `${badKey}: ${m.otherChapter(owner, chapter)}`;
+  let guesses = closeKeys(badKey, known);
+  if (guesses.length === 0) {
+    // A setting of another chapter, written without its chapter: name the chapter it is in.
+    const elsewhere = CHAPTER_KEYS.filter((k) => k.chapter !== chapter);
+    guesses = closeKeys(
+      badKey,
+      elsewhere.map((k) => k.key),
+    ).map((g) => m.settingOfChapter(g, elsewhere.find((k) => k.key === g)?.chapter ?? ""));
   }
-  const best = [...known].sort((x, y) => editDistance(badKey, x) - editDistance(badKey, y))[0];
-  const guess = best && editDistance(badKey, best) <= 4 ? ` Did you mean ${best}?` : "";
-  return `${badKey}: not a setting of this stack.${guess} Settings: ${known.join(", ")}`;
+  const guess = guesses.length > 0 ? m.didYouMean(guesses) : "";
+  return `${badKey}: ${m.notASetting(guess, known)}`;
+}
+
+/**
+ * Clusters a reader may already run, which this project reaches through their kubeconfig, with the
+ * context name each tool gives its first cluster.
+ */
+const LOCAL_CLUSTERS: Readonly<Record<string, string>> = {
+  kind: "kind-kind",
+  minikube: "minikube",
+  k3d: "k3d-k3s-default",
+  k3s: "default",
+  microk8s: "microk8s",
+  "docker-desktop": "docker-desktop",
+  "rancher-desktop": "rancher-desktop",
+  orbstack: "orbstack",
+};
+
+/** A `lab:cluster.mode` problem, with the way to use a kind/minikube/... cluster when one was named. */
+function modeProblem(problem: string, value: unknown, chapter: ChapterName): string {
+  if (typeof value !== "string") return problem;
+  const tool = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, "-");
+  const context = LOCAL_CLUSTERS[tool];
+  if (context === undefined) return problem;
+  const m = messages();
+  return CHAPTER_KIND[chapter] === "kubernetes"
+    ? m.localClusterMode(problem, value, context)
+    : m.localClusterNotForChapter(problem, value, chapter);
+}
+
+/** kubeadm's pre-flight check refuses a control plane with less memory than this (MB). */
+const KUBEADM_MIN_MEMORY = 1700;
+/**
+ * What `lab:cluster.masterMemory` must be at least: the system in a VM sees somewhat less than the
+ * VM is given (the kernel's own share), so a VM of 1700 MB fails kubeadm's check. 2048 MB is the
+ * book's smallest master (2.2.1) and the 2 GB that kubeadm's installation guide asks for.
+ */
+export const MIN_MASTER_MEMORY = 2048;
+/** pkgs.k8s.io, where install_pkg.sh gets kubeadm, kubelet and kubectl, has no minor older than this. */
+export const OLDEST_KUBERNETES = { major: 1, minor: 24 } as const;
+/**
+ * The lab cluster's Service network: master_node.sh passes no `--service-cidr`, so it is kubeadm's
+ * default.
+ */
+export const SERVICE_CIDR = "10.96.0.0/12";
+
+/** The first and last address of an IPv4 CIDR block, as numbers. */
+function cidrRange(cidr: string): [number, number] {
+  const [address, bits] = cidr.split("/");
+  const start = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  const size = 2 ** (32 - Number(bits));
+  const first = start - (start % size);
+  return [first, first + size - 1];
+}
+
+const overlaps = (a: string, b: string) => {
+  const [a1, a2] = cidrRange(a);
+  const [b1, b2] = cidrRange(b);
+  return a1 <= b2 && b1 <= a2;
+};
+
+/** A path as the reader's shell and the Kubernetes provider read it: `~` is the home folder. */
+function localPath(file: string): string {
+  return file === "~" || file.startsWith("~/") || file.startsWith("~\\")
+    ? path.join(os.homedir(), file.slice(1))
+    : path.resolve(file);
+}
+
+/**
+ * Problems with the VMs' settings that only show once the VMs boot: a master kubeadm refuses, a
+ * box the scripts cannot provision, a Kubernetes release no repository serves, a host-only network
+ * that the cluster's own networks hide.
+ */
+function vmProblems(
+  data: Common,
+  tree: unknown,
+  kind: (typeof CHAPTER_KIND)[ChapterName],
+  master: VmSize,
+): string[] {
+  const m = messages();
+  const problems: string[] = [];
+  const bootsKubernetes = kind !== "vms";
+  if (bootsKubernetes && master.cpus < 2) {
+    // kubeadm's preflight refuses a control plane with fewer than two CPUs.
+    problems.push(
+      `${key(["cluster", "masterCpus"])}: ${m.got(m.masterCpus(), String(master.cpus))}`,
+    );
+  }
+  if (bootsKubernetes && master.memory < MIN_MASTER_MEMORY) {
+    problems.push(
+      `${key(["cluster", "masterMemory"])}: ${m.masterMemory(master.memory, MIN_MASTER_MEMORY, KUBEADM_MIN_MEMORY)}`,
+    );
+  }
+  // config.sh and install_pkg.sh use apt, systemd and Docker's Ubuntu repository (by codename).
+  if (!/ubuntu/i.test(data.versions.box)) {
+    problems.push(
+      `${key(["versions", "box"])}: ${m.boxNotUbuntu(shown(tree, ["versions", "box"]), VERSIONS.box)}`,
+    );
+  }
+  const [major, minor] = data.versions.kubernetes.split(".").map(Number);
+  if (major !== OLDEST_KUBERNETES.major || minor < OLDEST_KUBERNETES.minor) {
+    problems.push(
+      `${key(["versions", "kubernetes"])}: ${m.kubernetesTooOld(
+        shown(tree, ["versions", "kubernetes"]),
+        `${OLDEST_KUBERNETES.major}.${OLDEST_KUBERNETES.minor}`,
+        VERSIONS.kubernetes,
+      )}`,
+    );
+  }
+  if (bootsKubernetes) {
+    const network = `${data.network.prefix}.0/24`;
+    for (const [which, cidr] of [
+      ["pod", CLUSTER.podCidr],
+      ["service", SERVICE_CIDR],
+    ] as const) {
+      if (overlaps(network, cidr)) {
+        problems.push(
+          `${key(["network", "prefix"])}: ${m.networkOverlap(network, which, cidr, NETWORK.defaultPrefix)}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** A kubeconfig file that is not there: the provider would take its path for the file's contents. */
+function kubeconfigProblem(file: string): string | undefined {
+  const m = messages();
+  const resolved = localPath(file);
+  const named = resolved === file ? file : `${file} (${resolved})`;
+  if (!fs.existsSync(resolved))
+    return `${key(["cluster", "kubeconfig"])}: ${m.kubeconfigMissing(named)}`;
+  if (!fs.statSync(resolved).isFile())
+    return `${key(["cluster", "kubeconfig"])}: ${m.kubeconfigIsFolder(named)}`;
+  return undefined;
 }
 
 /**
  * Validates raw config entries (keys like `lab:practice.activeColor`) for a stack and returns the
  * typed configuration with the book's defaults filled in. Throws `ConfigError` listing every
- * problem, each with its key, the value given and what is allowed.
+ * problem, each with its key, the value given and what is allowed, in the reader's language.
  */
 export function parseLabConfig(
   stack: string,
   raw: Readonly<Record<string, RawSetting>>,
 ): LabConfig {
+  const m = messages();
   const problems: string[] = [];
 
   const tree = expand(raw, problems);
@@ -604,10 +807,8 @@ export function parseLabConfig(
     !(CHAPTERS as string[]).includes(chosen)
   ) {
     const why =
-      tree.chapter === undefined
-        ? `not set, and the stack name "${stack}" is not a chapter`
-        : `${shown(tree, ["chapter"])} is not a chapter`;
-    problems.push(`${key(["chapter"])}: ${why}; known chapters: ${CHAPTERS.join(", ")}`);
+      tree.chapter === undefined ? m.chapterNotSet(stack) : m.notAChapter(shown(tree, ["chapter"]));
+    problems.push(`${key(["chapter"])}: ${m.knownChapters(why, CHAPTERS)}`);
     throw new ConfigError(stack, problems, setHint(stack));
   }
   const chapter = chosen as ChapterName;
@@ -618,18 +819,30 @@ export function parseLabConfig(
   const spec: Spec = Object.keys(own).length > 0 ? { ...commonSpec, [chapter]: own } : commonSpec;
   plainWhereNotSecret(tree, spec);
   const known = leafKeys(spec).map((k) => `${NAMESPACE}:${k}`);
-  const result = toSchema(spec).safeParse(tree);
+  const result = toSchema(spec).safeParse(tree, { reportInput: true });
   if (!result.success) {
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") {
         for (const k of issue.keys)
           problems.push(unknownKeyProblem(key([...issue.path, k]), known, chapter));
-      } else {
-        const value = secretCapable.has(specAt(spec, issue.path))
-          ? "a value that is not shown"
-          : shown(tree, issue.path);
-        problems.push(`${key(issue.path)}: ${issue.message} (got ${value})`);
+        continue;
       }
+      const at = settingPath(spec, issue.path);
+      const value = secretCapable.has(specAt(spec, at))
+        ? m.hiddenValue()
+        : at.length < issue.path.length && issue.input !== undefined
+          ? JSON.stringify(issue.input)
+          : shown(tree, issue.path);
+      const message =
+        issue.code === "invalid_type" && issue.expected === "object"
+          ? m.group(key(at))
+          : issue.message;
+      const problem = `${key(at)}: ${m.got(message, value)}`;
+      problems.push(
+        key(at) === key(["cluster", "mode"])
+          ? modeProblem(problem, valueAt(tree, at), chapter)
+          : problem,
+      );
     }
   }
   if (problems.length > 0) throw new ConfigError(stack, problems, setHint(stack));
@@ -650,19 +863,19 @@ export function parseLabConfig(
   const allowed: readonly ClusterMode[] =
     kind === "kubernetes" ? CLUSTER_MODES : kind === "lab" ? ["vagrant", "stack"] : ["vagrant"];
   if (!allowed.includes(cluster.mode)) {
-    const got = shown(tree, ["cluster", "mode"]);
     const why =
       kind === "lab"
-        ? "builds on the lab cluster's master, so it needs vagrant or stack"
-        : `builds the ${kind === "vms" ? "VMs" : "lab cluster"} itself, so it needs vagrant`;
-    problems.push(`${key(["cluster", "mode"])}: chapter ${chapter} ${why} (got ${got})`);
+        ? m.chapterNeedsLab(chapter)
+        : kind === "vms"
+          ? m.chapterBuildsVms(chapter)
+          : m.chapterBuildsCluster(chapter);
+    problems.push(`${key(["cluster", "mode"])}: ${m.got(why, shown(tree, ["cluster", "mode"]))}`);
   }
   problems.push(...settingsOfOtherModes(tree, cluster.mode, data.cluster.stack));
-  if (kind !== "vms" && cluster.mode === "vagrant" && master.cpus < 2) {
-    // kubeadm's preflight refuses a control plane with fewer than two CPUs.
-    problems.push(
-      `${key(["cluster", "masterCpus"])}: kubeadm needs at least 2 on the control plane (got ${master.cpus})`,
-    );
+  if (cluster.mode === "vagrant") problems.push(...vmProblems(data, tree, kind, master));
+  if (cluster.mode === "kubeconfig" && typeof cluster.kubeconfig === "string") {
+    const problem = kubeconfigProblem(cluster.kubeconfig);
+    if (problem) problems.push(problem);
   }
   const settings = (Object.keys(own).length > 0 ? data[chapter] : {}) as Record<string, unknown>;
   // In stack mode the nodes are the other stack's; they are checked once it answers.
@@ -676,13 +889,11 @@ export function parseLabConfig(
     const ch5 = settings as ChapterSettings<"ch5">;
     if (ch5.metallb === "kustomize" && data.network.prefix !== NETWORK.defaultPrefix) {
       problems.push(
-        `${key(["ch5", "metallb"])}: kustomize/metallb-pool/pool.yaml holds ${NETWORK.defaultPrefix}.11-19, like the book's file holds its addresses; with lab:network.prefix ${data.network.prefix} use helm, or edit that file`,
+        `${key(["ch5", "metallb"])}: ${m.kustomizePool(`${NETWORK.defaultPrefix}.11-19`, data.network.prefix)}`,
       );
     }
     if (ch5.slackToken && !ch5.slackTeam) {
-      problems.push(
-        `${key(["ch5", "slackTeam"])}: needed with lab:ch5.slackToken (the Slack workspace name)`,
-      );
+      problems.push(`${key(["ch5", "slackTeam"])}: ${m.slackTeam()}`);
     }
   }
   if (chapter === "ch3") {
@@ -737,12 +948,14 @@ const MODE_SETTINGS: Readonly<Record<string, readonly ClusterMode[]>> = {
  */
 function settingsOfOtherModes(tree: unknown, mode: ClusterMode, clusterStack: string): string[] {
   return Object.entries(MODE_SETTINGS)
-    .filter(([name, modes]) => !modes.includes(mode) && shown(tree, name.split(".")) !== "nothing")
-    .map(([name, modes]) =>
-      mode === "stack"
-        ? `${key(name.split("."))}: the lab cluster of stack ${clusterStack} decides this; set it there (npm run lab -- ${clusterStack} config set ${key(name.split("."))} ...), or remove it here`
-        : `${key(name.split("."))}: used only in ${modes.join(" and ")} mode, and lab:cluster.mode is ${mode}; remove it or change the mode`,
-    );
+    .filter(
+      ([name, modes]) => !modes.includes(mode) && valueAt(tree, name.split(".")) !== undefined,
+    )
+    .map(([name, modes]) => {
+      const k = key(name.split("."));
+      const m = messages();
+      return `${k}: ${mode === "stack" ? m.settingOfClusterStack(k, clusterStack) : m.settingOfOtherMode(modes, mode)}`;
+    });
 }
 
 /** `m-k8s`, `w1-k8s`, ... for a worker count. */
@@ -778,16 +991,13 @@ function chartsUsed(chapter: ChapterName, settings: Record<string, unknown>): Ch
 
 /** Archives missing from the chart folder, each with the command that saves it. */
 function missingCharts(dir: string, charts: readonly ChartName[]): string[] {
-  if (!fs.existsSync(dir)) {
-    return [
-      `${key(["charts", "dir"])}: the folder ${dir} does not exist (relative to the project)`,
-    ];
-  }
+  const m = messages();
+  if (!fs.existsSync(dir)) return [`${key(["charts", "dir"])}: ${m.chartsDirMissing(dir)}`];
   return charts
     .filter((c) => !fs.existsSync(path.resolve(dir, chartArchive(c))))
     .map(
       (c) =>
-        `${key(["charts", "dir"])}: ${path.join(dir, chartArchive(c))} is missing; save it once with: ${helmPull(c, dir)}`,
+        `${key(["charts", "dir"])}: ${m.chartMissing(path.join(dir, chartArchive(c)), helmPull(c, dir))}`,
     );
 }
 
@@ -811,6 +1021,7 @@ function resolveCh3(
   prefix: string,
   workers: number,
 ): string[] {
+  const m = messages();
   const problems: string[] = [];
   const nfsServer =
     s.nfsServer ?? (mode === "kubeconfig" ? undefined : `${prefix}.${CLUSTER.masterHost}`);
@@ -819,29 +1030,23 @@ function resolveCh3(
     // Without an NFS server a kubeconfig cluster builds everything but the storage sections.
     s.sections = CH3_SECTIONS.filter((x) => nfsServer !== undefined || !needsNfs(x));
   } else if (nfsServer === undefined && s.sections.some(needsNfs)) {
-    problems.push(
-      `${key(["ch3", "nfsServer"])}: sections 3.4.3 and 3.4.4 need an NFS server on a kubeconfig cluster; set its address, or leave those sections out of lab:ch3.sections`,
-    );
+    problems.push(`${key(["ch3", "nfsServer"])}: ${m.nfsServerNeeded()}`);
   }
   s.nfsServer = nfsServer;
   if (s.sections.includes("3.4.4") && !s.sections.includes("3.4.3")) {
-    problems.push(`${key(["ch3", "sections"])}: 3.4.4 mounts nfs-pvc from 3.4.3; add 3.4.3`);
+    problems.push(`${key(["ch3", "sections"])}: ${m.needsNfsPvc()}`);
   }
   for (const field of ["cordon", "drain"] as const) {
     const unknown = s[field].filter((n) => nodeNames && !nodeNames.includes(n));
     if (unknown.length > 0) {
-      problems.push(
-        `${key(["ch3", field])}: ${unknown.join(", ")} not in the cluster; nodes: ${nodeNames?.join(", ")}`,
-      );
+      problems.push(`${key(["ch3", field])}: ${m.nodesNotInCluster(unknown, nodeNames ?? [])}`);
     }
   }
   const [first, last] = s.lbRange.split("-").map(Number);
   const size = last - first + 1;
   const needed = s.sections.reduce((n, x) => n + (CH3_LOAD_BALANCERS[x] ?? 0), 0);
   if (needed > size) {
-    problems.push(
-      `${key(["ch3", "lbRange"])}: ${s.lbRange} holds ${size} addresses, but the chosen sections have ${needed} LoadBalancer Services; widen it (e.g. 11-19) or choose fewer lab:ch3.sections`,
-    );
+    problems.push(`${key(["ch3", "lbRange"])}: ${m.poolTooSmall(s.lbRange, size, needed)}`);
   }
   const taken = [
     CLUSTER.masterHost,
@@ -849,22 +1054,44 @@ function resolveCh3(
   ];
   const clash = mode === "vagrant" ? taken.filter((h) => h >= first && h <= last) : [];
   if (clash.length > 0) {
-    problems.push(
-      `${key(["ch3", "lbRange"])}: ${s.lbRange} includes the VMs' addresses .${clash.join(", .")}`,
-    );
+    problems.push(`${key(["ch3", "lbRange"])}: ${m.poolHasVms(s.lbRange, clash)}`);
   }
   return problems;
 }
 
 function setHint(stack: string): string {
-  return `Change a value with: npm run lab -- ${stack} config set <key> <value>  (add --secret for passwords and keys)`;
+  return messages().setHint(stack);
 }
 
-/** Reads the running stack's configuration from the Pulumi runtime and validates it. */
-export function readLabConfig(): LabConfig {
+/** This machine's memory in MB. */
+export function hostMemoryMb(): number {
+  return Math.floor(os.totalmem() / 2 ** 20);
+}
+
+/**
+ * What may go wrong with a valid configuration on this machine, for `pulumi preview` to warn about
+ * without stopping: VMs that together want more memory than the machine has can still start when
+ * they do not all use it, so this is no error.
+ */
+export function configWarnings(config: LabConfig, hostMemory: number): string[] {
+  if (config.cluster.mode !== "vagrant") return [];
+  const { master, worker, workers } = config.cluster;
+  const total = master.memory + workers * worker.memory;
+  return total > hostMemory
+    ? [messages().hostMemory(total, master.memory, workers, worker.memory, hostMemory)]
+    : [];
+}
+
+/**
+ * Reads the running stack's configuration from the Pulumi runtime and validates it; what it only
+ * warns about is logged as a Pulumi warning.
+ */
+export function readLabConfig(hostMemory: number = hostMemoryMb()): LabConfig {
   const raw: Record<string, RawSetting> = {};
   for (const [k, value] of Object.entries(pulumi.runtime.allConfig())) {
     raw[k] = { value, secret: sdkInternals.isConfigSecret(k) };
   }
-  return parseLabConfig(pulumi.getStack(), raw);
+  const config = parseLabConfig(pulumi.getStack(), raw);
+  for (const warning of configWarnings(config, hostMemory)) pulumi.log.warn(warning);
+  return config;
 }

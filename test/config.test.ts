@@ -1,7 +1,19 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
-import { parseLabConfig, type RawSetting } from "../lib/config";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import {
+  configWarnings,
+  MIN_MASTER_MEMORY,
+  parseLabConfig,
+  type RawSetting,
+  readLabConfig,
+} from "../lib/config";
 import { ConfigError } from "../lib/errors";
+import { language } from "../lib/i18n";
+import { messages } from "../lib/messages";
+import { VERSIONS } from "../lib/versions";
 import { lastRegistrations, runStack } from "./harness";
 
 const plain = (value: string): RawSetting => ({ value, secret: false });
@@ -19,6 +31,18 @@ function problemsOf(stack: string, raw: Record<string, RawSetting>): string[] {
 }
 
 const resolved = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply(resolve));
+
+/** A kubeconfig file that exists (its contents are not read while parsing). */
+const kubeconfigFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-")), "config");
+fs.writeFileSync(kubeconfigFile, "apiVersion: v1\nkind: Config\n");
+
+// The messages asserted here are the English ones, whatever the locale of the machine running them.
+beforeEach(() => {
+  vi.stubEnv("LC_ALL", "C.UTF-8");
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 describe("settings default to the book's values", () => {
   it("practice: replicaset-nginx 3, nginx:1.10, project.id hello-docker, Service on green (seed 004)", () => {
@@ -72,11 +96,11 @@ describe("settings can be written as flat keys or with --path", () => {
 
   it("a kubeconfig is a plain path, or its contents as a secret", async () => {
     const kubeconfigMode = { "lab:cluster.mode": plain("kubeconfig") };
-    const path = parseLabConfig("practice", {
+    const file = parseLabConfig("practice", {
       ...kubeconfigMode,
-      "lab:cluster.kubeconfig": plain("/home/me/.kube/kind"),
+      "lab:cluster.kubeconfig": plain(kubeconfigFile),
     });
-    expect(path.cluster.kubeconfig).toBe("/home/me/.kube/kind");
+    expect(file.cluster.kubeconfig).toBe(kubeconfigFile);
     const contents = parseLabConfig("practice", {
       ...kubeconfigMode,
       "lab:cluster.kubeconfig": secret("apiVersion: v1\n"),
@@ -101,11 +125,11 @@ describe("bad configuration stops with the key, the value and what is allowed", 
     expect(workers).toBe(
       "lab:cluster.workers: the lab cluster of stack cluster decides this; set it there (npm run lab -- cluster config set lab:cluster.workers ...), or remove it here",
     );
-    const [path] = problemsOf("practice", {
+    const [kubeconfig] = problemsOf("practice", {
       "lab:cluster.mode": plain("vagrant"),
       "lab:cluster.kubeconfig": plain("/home/me/.kube/kind"),
     });
-    expect(path).toBe(
+    expect(kubeconfig).toBe(
       "lab:cluster.kubeconfig: used only in kubeconfig mode, and lab:cluster.mode is vagrant; remove it or change the mode",
     );
   });
@@ -197,6 +221,277 @@ describe("bad configuration stops with the key, the value and what is allowed", 
       "lab:practice.replicaSetReplicas": plain("many"),
     });
     expect(problems).toHaveLength(3);
+  });
+});
+
+describe("settings that would only fail once the VMs or the cluster are reached", () => {
+  const kubeconfigMode = { "lab:cluster.mode": plain("kubeconfig") };
+
+  it("lab:cluster.kubeconfig naming a file that does not exist is refused, naming the path", () => {
+    const missing = path.join(os.tmpdir(), "no-such-dir", "kind-config");
+    const [p] = problemsOf("practice", {
+      ...kubeconfigMode,
+      "lab:cluster.kubeconfig": plain(missing),
+    });
+    expect(p).toBe(
+      `lab:cluster.kubeconfig: the file ${missing} does not exist; give the path of your cluster's kubeconfig, or remove the setting for $KUBECONFIG or ~/.kube/config`,
+    );
+    // `~` is the home folder, as for the provider; the message shows where that is.
+    const [home] = problemsOf("practice", {
+      ...kubeconfigMode,
+      "lab:cluster.kubeconfig": plain("~/.kube/no-such-config"),
+    });
+    expect(home).toContain(
+      `the file ~/.kube/no-such-config (${path.join(os.homedir(), ".kube/no-such-config")}) does not exist`,
+    );
+    const [folder] = problemsOf("practice", {
+      ...kubeconfigMode,
+      "lab:cluster.kubeconfig": plain(path.dirname(kubeconfigFile)),
+    });
+    expect(folder).toContain(`${path.dirname(kubeconfigFile)} is a folder`);
+  });
+
+  it("m-k8s with less memory than kubeadm init accepts is refused (lab:cluster.masterMemory)", () => {
+    for (const memory of ["1024", "1700"]) {
+      const [p] = problemsOf("cluster", { "lab:cluster.masterMemory": plain(memory) });
+      expect(p).toBe(
+        `lab:cluster.masterMemory: ${memory} MB is too little: kubeadm init refuses a control plane with less than 1700 MB of memory, and the system in a VM sees less than the VM is given; give m-k8s at least ${MIN_MASTER_MEMORY}, or remove the setting for the chapter's size`,
+      );
+    }
+    const ok = parseLabConfig("cluster", {
+      "lab:cluster.masterMemory": plain(String(MIN_MASTER_MEMORY)),
+    });
+    expect(ok.cluster.master.memory).toBe(MIN_MASTER_MEMORY);
+    // Chapter 2's VMs run no kubeadm.
+    expect(
+      parseLabConfig("ch2", { "lab:cluster.masterMemory": plain("1024") }).cluster.master.memory,
+    ).toBe(1024);
+  });
+
+  it("the book's CentOS box is refused: the node scripts need an Ubuntu box", () => {
+    const [p] = problemsOf("cluster", { "lab:versions.box": plain("sysnet4admin/CentOS-k8s") });
+    expect(p).toContain('lab:versions.box: "sysnet4admin/CentOS-k8s" is not an Ubuntu box');
+    expect(p).toContain("apt");
+    expect(p).toContain("systemd");
+    expect(p).toContain(`remove the setting for ${VERSIONS.box} (the default)`);
+    const [ch2] = problemsOf("ch2", { "lab:versions.box": plain("generic/debian12") });
+    expect(ch2).toContain("is not an Ubuntu box");
+    for (const box of ["ubuntu/jammy64", "bento/ubuntu-22.04", "generic/ubuntu2404"]) {
+      expect(parseLabConfig("cluster", { "lab:versions.box": plain(box) }).versions.box).toBe(box);
+    }
+  });
+
+  it("a Kubernetes release pkgs.k8s.io does not serve is refused with the range it serves", () => {
+    for (const version of ["1.18.4", "1.23.17", "2.0.0", "0.24.0"]) {
+      const [p] = problemsOf("cluster", { "lab:versions.kubernetes": plain(version) });
+      expect(p).toBe(
+        `lab:versions.kubernetes: "${version}" cannot be installed: pkgs.k8s.io, where the nodes get kubeadm, kubelet and kubectl, serves the Kubernetes 1.x releases from 1.24 on; give one such as ${VERSIONS.kubernetes} (the default), or remove the setting`,
+      );
+    }
+    const [partial] = problemsOf("cluster", { "lab:versions.kubernetes": plain("1.30") });
+    expect(partial).toContain("must be a release number such as 1.36.0");
+    for (const version of ["1.24.0", "1.31.4"]) {
+      expect(
+        parseLabConfig("cluster", { "lab:versions.kubernetes": plain(version) }).versions
+          .kubernetes,
+      ).toBe(version);
+    }
+  });
+
+  it("a host-only network inside the pod or the Service network is refused, naming both", () => {
+    const [pod] = problemsOf("cluster", { "lab:network.prefix": plain("172.16.0") });
+    expect(pod).toContain(
+      "lab:network.prefix: 172.16.0.0/24 overlaps the pod network 172.16.0.0/16 (kubeadm init --pod-network-cidr, Calico's pool)",
+    );
+    expect(pod).toContain("such as 192.168.56 (the default)");
+    const [service] = problemsOf("practice", {
+      "lab:cluster.mode": plain("vagrant"),
+      "lab:network.prefix": plain("10.100.5"),
+    });
+    expect(service).toContain(
+      "lab:network.prefix: 10.100.5.0/24 overlaps the service network 10.96.0.0/12 (kubeadm's default --service-cidr)",
+    );
+    for (const prefix of ["172.17.0", "10.0.5", "192.168.1"]) {
+      expect(
+        parseLabConfig("cluster", { "lab:network.prefix": plain(prefix) }).network.prefix,
+      ).toBe(prefix);
+    }
+    // Chapter 2 runs no Kubernetes, and render mode has no pod network of the lab's.
+    expect(() => parseLabConfig("ch2", { "lab:network.prefix": plain("172.16.0") })).not.toThrow();
+    expect(() =>
+      parseLabConfig("dev", {
+        "lab:chapter": plain("practice"),
+        "lab:cluster.mode": plain("render"),
+        "lab:network.prefix": plain("172.16.0"),
+      }),
+    ).not.toThrow();
+  });
+
+  it("VMs wanting more memory than this machine has are a warning, not an error", () => {
+    const config = parseLabConfig("cluster", {
+      "lab:cluster.workers": plain("4"),
+      "lab:cluster.workerMemory": plain("4096"),
+    });
+    // m-k8s 3072 MB + 4 x 4096 MB = 19456 MB.
+    expect(configWarnings(config, 16384)).toEqual([
+      "lab:cluster.workers: the VMs take 19456 MB (m-k8s 3072 MB + 4 workers x 4096 MB), more than this machine's 16384 MB of memory; VirtualBox may fail to start them, or the machine may slow to a crawl. Use fewer workers (lab:cluster.workers) or less memory per worker (lab:cluster.workerMemory)",
+    ]);
+    expect(configWarnings(config, 19456)).toEqual([]);
+    // Without VMs of its own a stack takes no memory here.
+    const render = parseLabConfig("practice", { "lab:cluster.mode": plain("render") });
+    expect(configWarnings(render, 1024)).toEqual([]);
+  });
+
+  it("the warning reaches pulumi preview as a Pulumi warning, and the stack still runs", async () => {
+    await runStack({ stack: "cluster", config: { "lab:cluster.workers": "2" } });
+    const warn = vi.spyOn(pulumi.log, "warn").mockResolvedValue();
+    try {
+      const config = readLabConfig(4096);
+      expect(config.cluster.workers).toBe(2);
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining("the VMs take 8192 MB"));
+      warn.mockClear();
+      readLabConfig(65536);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe("problems say what was given and what would be right", () => {
+  it("lab:ch3.sections 3.3.3 names the section given and lists the sections", () => {
+    const [p] = problemsOf("ch3", { "lab:ch3.sections": plain("3.3.4,3.3.3") });
+    expect(p).toBe(
+      'lab:ch3.sections: must be sections of chapter 3, separated by commas, from: 3.1.6, 3.2.1, 3.2.4, 3.2.10, 3.3.1, 3.3.2, 3.3.4, 3.3.5, 3.4.2, 3.4.3, 3.4.4 (got "3.3.3")',
+    );
+    const [node] = problemsOf("ch3", { "lab:ch3.cordon": plain("W3-K8S") });
+    expect(node).toBe('lab:ch3.cordon: must be node names such as w3-k8s (got "W3-K8S")');
+  });
+
+  it("a key written without its group is answered with the full key", () => {
+    const [color] = problemsOf("practice", { "lab:activeColor": plain("blue") });
+    expect(color).toContain("lab:activeColor: not a setting of this stack.");
+    expect(color).toContain("Did you mean lab:practice.activeColor?");
+    const [workers] = problemsOf("practice", { "lab:workers": plain("4") });
+    expect(workers).toContain("Did you mean lab:cluster.workers?");
+    const [prefix] = problemsOf("practice", { "lab:cluster.prefix": plain("192.168.1") });
+    expect(prefix).toContain("Did you mean lab:network.prefix?");
+    // Another chapter's setting is named with its chapter.
+    const [elsewhere] = problemsOf("ch3", { "lab:activeColor": plain("blue") });
+    expect(elsewhere).toContain(
+      "Did you mean lab:practice.activeColor (a setting of chapter practice)?",
+    );
+    // Nothing close: no guess.
+    const [far] = problemsOf("practice", { "lab:zzz": plain("1") });
+    expect(far).not.toContain("Did you mean");
+  });
+
+  it("lab:cluster.mode kind, minikube, k3d or docker-desktop: such clusters are the kubeconfig mode", () => {
+    for (const [tool, context] of [
+      ["kind", "kind-kind"],
+      ["minikube", "minikube"],
+      ["k3d", "k3d-k3s-default"],
+      ["docker-desktop", "docker-desktop"],
+    ]) {
+      const [p] = problemsOf("practice", { "lab:cluster.mode": plain(tool) });
+      expect(p).toBe(
+        `lab:cluster.mode: must be one of: vagrant, stack, kubeconfig, render (got "${tool}"); a ${tool} cluster is the kubeconfig mode: lab:cluster.mode kubeconfig, with lab:cluster.kubeconfig (default $KUBECONFIG or ~/.kube/config) and lab:cluster.context (e.g. ${context}; default the current context)`,
+      );
+    }
+    // A chapter that needs the lab cluster says so instead of sending the reader to kubeconfig.
+    const [ch4] = problemsOf("ch4", { "lab:cluster.mode": plain("kind") });
+    expect(ch4).toContain("but chapter ch4 builds on the lab cluster's master");
+  });
+});
+
+describe("messages in the reader's language", () => {
+  const locale = (env: Record<string, string>) => {
+    for (const name of ["LC_ALL", "LC_MESSAGES", "LANG"]) vi.stubEnv(name, env[name] ?? "");
+  };
+
+  it("Korean when the locale is Korean: LC_ALL, then LC_MESSAGES, then LANG; else the system's", () => {
+    const system = (locale: string) => () => locale;
+    expect(language({ LANG: "ko_KR.UTF-8" }, system("en-US"))).toBe("ko");
+    expect(language({ LANG: "ko_KR.UTF-8", LC_ALL: "C" }, system("ko-KR"))).toBe("en");
+    expect(language({ LANG: "C", LC_MESSAGES: "ko_KR.UTF-8" }, system("en-US"))).toBe("ko");
+    expect(language({ LANG: "en_US.UTF-8" }, system("ko-KR"))).toBe("en");
+    expect(language({ LANG: "kok_IN" }, system("en-US"))).toBe("en");
+    // Windows sets none of them: the system locale decides.
+    expect(language({}, system("ko-KR"))).toBe("ko");
+    expect(language({ LANG: "" }, system("en-US"))).toBe("en");
+  });
+
+  it("the same bad setting is reported in English under LANG=C and in Korean under LANG=ko_KR.UTF-8", () => {
+    const bad = {
+      "lab:practice.activeColor": plain("purple"),
+      "lab:activeColor": plain("blue"),
+    };
+    locale({ LANG: "C" });
+    const english = problemsOf("practice", bad);
+    expect(english).toEqual([
+      'lab:practice.activeColor: must be one of: blue, green (got "purple")',
+      expect.stringContaining("lab:activeColor: not a setting of this stack."),
+    ]);
+    expect(english[1]).toContain("Did you mean lab:practice.activeColor?");
+
+    locale({ LANG: "ko_KR.UTF-8" });
+    const korean = problemsOf("practice", bad);
+    expect(korean).toEqual([
+      'lab:practice.activeColor: 다음 값 중 하나여야 합니다: blue, green (입력값: "purple")',
+      expect.stringContaining("lab:activeColor: 이 스택의 설정이 아닙니다."),
+    ]);
+    expect(korean[1]).toContain("혹시 lab:practice.activeColor 설정을 말하는 건가요?");
+    try {
+      parseLabConfig("practice", bad);
+    } catch (e) {
+      const text = (e as Error).message;
+      expect(text).toContain('스택 "practice"의 설정이 올바르지 않습니다:');
+      expect(text).toContain(
+        "값을 바꾸려면: npm run lab -- practice config set <key> <value>  (비밀번호와 키에는 --secret을 붙입니다)",
+      );
+    }
+  });
+
+  it("the checks of the VMs' settings speak Korean too, keys and values verbatim", () => {
+    locale({ LANG: "ko_KR.UTF-8" });
+    const problems = problemsOf("cluster", {
+      "lab:versions.box": plain("sysnet4admin/CentOS-k8s"),
+      "lab:versions.kubernetes": plain("1.18.4"),
+      "lab:network.prefix": plain("172.16.0"),
+      "lab:cluster.masterMemory": plain("1024"),
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^lab:cluster\.masterMemory: 1024 MB로는 부족합니다: kubeadm init은 메모리가 1700 MB보다/,
+        ),
+        expect.stringMatching(
+          /^lab:versions\.box: "sysnet4admin\/CentOS-k8s"은\(는\) Ubuntu 박스가 아닌데, 노드 스크립트에는 Ubuntu 박스가 필요합니다/,
+        ),
+        expect.stringMatching(
+          /^lab:versions\.kubernetes: "1\.18\.4"은\(는\) 설치할 수 없습니다: .*Kubernetes 1\.24 이후의 1\.x 릴리스만 제공합니다/,
+        ),
+        expect.stringMatching(
+          /^lab:network\.prefix: 172\.16\.0\.0\/24 대역이 파드 네트워크 172\.16\.0\.0\/16 대역/,
+        ),
+      ]),
+    );
+    const [mode] = problemsOf("practice", { "lab:cluster.mode": plain("kind") });
+    expect(mode).toContain("kind 클러스터는 kubeconfig 모드로 씁니다");
+    const [sections] = problemsOf("ch3", { "lab:ch3.sections": plain("3.3.3") });
+    expect(sections).toContain("3장의 다음 절 중에서 쉼표로 구분해 골라야 합니다: 3.1.6,");
+    expect(sections).toContain('(입력값: "3.3.3")');
+    const config = parseLabConfig("cluster", {});
+    expect(configWarnings(config, 4096)[0]).toContain("이 컴퓨터의 메모리 4096 MB보다 큽니다");
+  });
+
+  it("every message has its Korean text, with the same parameters", () => {
+    const en = messages("en");
+    const ko = messages("ko");
+    expect(Object.keys(ko)).toEqual(Object.keys(en));
+    for (const name of Object.keys(en) as (keyof typeof en)[]) {
+      expect(ko[name].length, name).toBe(en[name].length);
+    }
   });
 });
 

@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import YAML from "yaml";
-import { downloadAdvice } from "../tools/lab";
+import { downloadAdvice, stackRefusal } from "../tools/lab";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { runTool } from "./cli";
 
@@ -147,6 +147,35 @@ describe("npm run lab", () => {
     expect(r.stderr).toMatch(/its stacks: ch2, ch3, .*practice/);
     expect(r.calls).toBe("");
     expect(filesOf(project)).toEqual(before);
+  }, 30_000);
+
+  it("a stack name one slip away names the stack meant; several as close are not guessed", () => {
+    const stacks = ["ch2", "ch3", "cluster", "dev", "practice"];
+    vi.stubEnv("LC_ALL", "C.UTF-8");
+    try {
+      expect(stackRefusal(["practise", "preview"], stacks)).toContain(
+        '"practise" is not a stack of this project; its stacks: ch2, ch3, cluster, dev, practice. Did you mean practice?',
+      );
+      expect(stackRefusal(["clutser", "up"], stacks)).toContain("Did you mean cluster?");
+      expect(stackRefusal(["ch9", "preview"], stacks)).not.toContain("Did you mean");
+      expect(stackRefusal(["practice", "preview"], stacks)).toBeUndefined();
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("in a Korean locale the refusal is in Korean, the stack names and commands verbatim", async () => {
+    const project = scratchCopy();
+    const before = filesOf(project);
+    const r = await lab(["practise", "preview"], { LANG: "ko_KR.UTF-8" }, project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"practise"은(는) 이 프로젝트의 스택이 아닙니다. 스택: ch2, ch3,');
+    expect(r.stderr).toContain("혹시 practice 스택인가요?");
+    expect(r.stderr).toContain("Pulumi.ch3.yaml -> Pulumi.practise.yaml");
+    expect(r.calls).toBe("");
+    expect(filesOf(project)).toEqual(before);
+    const usage = await lab(["dev"], { LANG: "ko_KR.UTF-8" });
+    expect(usage.stderr).toContain("사용법: npm run lab -- <stack> <pulumi command> [flags]");
   }, 30_000);
 
   it("a new stack with a bad setting is refused before it is created; config set can still fix it", async () => {

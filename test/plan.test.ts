@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseArgs, planDocument, planMermaid, planTree } from "../tools/plan";
 import { type CliResult, runTool } from "./cli";
 import { runStack } from "./harness";
@@ -13,18 +13,36 @@ const SECRET_ID = "IdValue-7f3a91";
 const SECRET_KEY = "KeyValue-c0ffee-5521";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
 const mermaidFile = path.join(tmp, "practice.mmd");
+/** The messages asserted are the English ones, whatever the locale of the machine running them. */
+const english: NodeJS.ProcessEnv = { ...process.env, LC_ALL: "C.UTF-8" };
+const korean: NodeJS.ProcessEnv = {
+  ...process.env,
+  LC_ALL: "",
+  LC_MESSAGES: "",
+  LANG: "ko_KR.UTF-8",
+};
+const plan = (args: string[], env = english) => runTool("plan", args, env);
+beforeEach(() => {
+  vi.stubEnv("LC_ALL", "C.UTF-8");
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 let json: CliResult;
 let purple: CliResult;
 let tree: CliResult;
 let usage: CliResult;
 let large: CliResult;
+let noNamespace: CliResult;
+let badMermaid: CliResult;
+let purpleKorean: CliResult;
 /** The JSON documents of ch2 and ch3, made by the same function the CLI prints with. */
 let ch2: { code: number; stdout: string };
 let ch3: { code: number; stdout: string };
 beforeAll(async () => {
-  [json, purple, tree, usage, large] = await Promise.all([
-    runTool("plan", [
+  [json, purple, tree, usage, large, noNamespace, badMermaid, purpleKorean] = await Promise.all([
+    plan([
       "practice",
       "--json",
       "--secret",
@@ -32,8 +50,8 @@ beforeAll(async () => {
       "--secret",
       `lab:practice.apiKey=${SECRET_KEY}`,
     ]),
-    runTool("plan", ["practice", "--config", "lab:practice.activeColor=purple"]),
-    runTool("plan", [
+    plan(["practice", "--config", "lab:practice.activeColor=purple"]),
+    plan([
       "practice",
       "--config",
       "lab:cluster.mode=render",
@@ -42,9 +60,12 @@ beforeAll(async () => {
       "--secret",
       `lab:practice.apiKey=${SECRET_KEY}`,
     ]),
-    runTool("plan", []),
+    plan([]),
     // Chapter 5 on its own VMs: the lab cluster and the chapter, the largest plan.
-    runTool("plan", ["ch5", "--json", "--config", "lab:cluster.mode=vagrant"]),
+    plan(["ch5", "--json", "--config", "lab:cluster.mode=vagrant"]),
+    plan(["practice", "--config", "practice.activeColor=blue"]),
+    plan(["practice", "--mermaid", path.join(tmp, "no-such-folder", "practice.mmd")]),
+    plan(["practice", "--config", "lab:practice.activeColor=purple"], korean),
   ]);
 }, 60_000);
 
@@ -188,6 +209,49 @@ describe("plan with bad configuration", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("usage: npm run --silent plan -- <stack>");
     expect(usage.stderr).toMatch(/stacks: .*dev.*practice/);
+  });
+
+  it("--config practice.activeColor=blue, without the lab: namespace, is refused, not ignored", () => {
+    expect(noNamespace.code).toBe(2);
+    expect(noNamespace.stdout).toBe("");
+    expect(noNamespace.stderr).toBe(
+      "--config practice.activeColor=blue: the key has no namespace, so the program would never read it; this project's settings are lab:<setting>, e.g. --config lab:practice.activeColor=blue\n",
+    );
+    // A secret's value is not repeated.
+    let refusal = "";
+    try {
+      parseArgs(["practice", "--secret", "practice.apiKey=s3cr3t"]);
+    } catch (e) {
+      refusal = (e as Error).message;
+    }
+    expect(refusal).toContain("--secret practice.apiKey=...: the key has no namespace");
+    expect(refusal).not.toContain("s3cr3t");
+    expect(parseArgs(["practice", "--config", "kubernetes:context=kind"]).config).toEqual({
+      "kubernetes:context": "kind",
+    });
+  });
+
+  it("--mermaid into a folder that does not exist is one line naming the path, and no plan", () => {
+    const file = path.join(tmp, "no-such-folder", "practice.mmd");
+    expect(badMermaid.code).toBe(2);
+    expect(badMermaid.stdout).toBe("");
+    expect(badMermaid.stderr).toBe(
+      `--mermaid ${file}: cannot write the file (the folder ${path.dirname(file)} does not exist)\n`,
+    );
+  });
+
+  it("a Korean locale gets the refusal in Korean, with the key and the values verbatim", () => {
+    expect(purpleKorean.code).toBe(2);
+    expect(purpleKorean.stderr).toContain('스택 "practice"의 설정이 올바르지 않습니다:');
+    expect(purpleKorean.stderr).toContain(
+      'lab:practice.activeColor: 다음 값 중 하나여야 합니다: blue, green (입력값: "purple")',
+    );
+    expect(purpleKorean.stderr).toContain("값을 바꾸려면: npm run lab -- practice config set");
+    vi.stubEnv("LC_ALL", "ko_KR.UTF-8");
+    expect(() => parseArgs(["practice", "--config", "practice.activeColor=blue"])).toThrow(
+      "--config practice.activeColor=blue: 키에 네임스페이스가 없어 프로그램이 읽지 않습니다. 이 프로젝트의 설정은 lab:<설정> 형식입니다. 예: --config lab:practice.activeColor=blue",
+    );
+    expect(() => parseArgs([])).toThrow(/^사용법: npm run --silent plan -- <stack>[\s\S]*\n스택: /);
   });
 
   it("rejects malformed options", () => {

@@ -18,6 +18,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { editDistance, messages } from "../lib/messages";
 
 /** The project folder. */
 const ROOT = path.resolve(__dirname, "..");
@@ -126,23 +127,32 @@ async function settingsProblems(stack: string): Promise<string | undefined> {
   }
 }
 
+/** Why the command line names no stack of this project, or undefined when it does. */
+export function stackRefusal(
+  argv: readonly string[],
+  stacks: readonly string[],
+): string | undefined {
+  const m = messages();
+  const [stack, ...command] = argv;
+  if (!stack || command.length === 0) {
+    return `${m.usage("npm run lab -- <stack> <pulumi command> [flags]")}   ${m.forExample("npm run lab -- dev up --yes")}\n${m.stacks(stacks)}`;
+  }
+  if (stacks.includes(stack)) return undefined;
+  // A slip of one or two letters (practise, clutser) names the stack meant; when several stacks
+  // are as close (ch9: ch2 to ch6), naming one would be a guess.
+  const near = stacks
+    .map((s) => ({ s, d: editDistance(stack.toLowerCase(), s.toLowerCase()) }))
+    .filter(({ d }) => d <= Math.min(2, Math.floor(stack.length / 3)))
+    .sort((a, b) => a.d - b.d);
+  const guess = near.length > 0 && near[1]?.d !== near[0].d ? near[0].s : undefined;
+  return m.unknownStack(stack, stacks, guess ? m.didYouMeanStack(guess) : "");
+}
+
 async function main(argv: string[]): Promise<number> {
   const [stack, ...command] = argv;
-  const stacks = knownStacks(ROOT);
-  if (!stack || command.length === 0) {
-    process.stderr.write(
-      `usage: npm run lab -- <stack> <pulumi command> [flags]   e.g. npm run lab -- dev up --yes\nstacks: ${stacks.join(", ")}\n`,
-    );
-    return 2;
-  }
-  if (!stacks.includes(stack)) {
-    process.stderr.write(
-      [
-        `"${stack}" is not a stack of this project; its stacks: ${stacks.join(", ")}.`,
-        `A stack of your own starts as a copy of a chapter's file, e.g. Pulumi.ch3.yaml -> Pulumi.${stack}.yaml (set lab:chapter in it).`,
-        "",
-      ].join("\n"),
-    );
+  const refusal = stackRefusal(argv, knownStacks(ROOT));
+  if (refusal !== undefined) {
+    process.stderr.write(`${refusal}\n`);
     return 2;
   }
   const ownBackend = process.env.PULUMI_BACKEND_URL === undefined;

@@ -10,11 +10,13 @@
  * Exit status: 0 on success, 2 for bad arguments or configuration (message on stderr), 1 otherwise.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { messages } from "../lib/messages";
 import type { CapturedResource, StackRun } from "./mockRun";
 import { stackFiles } from "./stackFiles";
 
-const USAGE =
-  "usage: npm run --silent plan -- <stack> [--json] [--mermaid FILE] [--config key=value]... [--secret key=value]...";
+const SYNTAX =
+  "npm run --silent plan -- <stack> [--json] [--mermaid FILE] [--config key=value]... [--secret key=value]...";
 
 /** Parsed command line of the plan tool. */
 export interface PlanArgs {
@@ -29,6 +31,8 @@ class UsageError extends Error {}
 
 /** Parses the plan tool's arguments; throws `UsageError` with a message for the user. */
 export function parseArgs(argv: readonly string[]): PlanArgs {
+  const m = messages();
+  const usage = m.usage(SYNTAX);
   let stack: string | undefined;
   let json = false;
   let mermaid: string | undefined;
@@ -36,28 +40,32 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
   const secrets: Record<string, string> = {};
   const pair = (flag: string, v: string | undefined): [string, string] => {
     const i = v?.indexOf("=") ?? -1;
-    if (v === undefined || i <= 0)
-      throw new UsageError(`${flag} needs key=value, e.g. ${flag} lab:practice.activeColor=blue`);
-    return [v.slice(0, i), v.slice(i + 1)];
+    if (v === undefined || i <= 0) throw new UsageError(m.needsKeyValue(flag));
+    const [key, value] = [v.slice(0, i), v.slice(i + 1)];
+    // The program reads `lab:` keys only, so a key without a namespace would change nothing.
+    if (!key.includes(":")) {
+      throw new UsageError(m.keyWithoutNamespace(flag, key, flag === "--secret" ? "..." : value));
+    }
+    return [key, value];
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--json") json = true;
     else if (a === "--mermaid") {
       mermaid = argv[++i];
-      if (!mermaid) throw new UsageError("--mermaid needs a file name");
+      if (!mermaid) throw new UsageError(m.mermaidNeedsFile());
     } else if (a === "--config" || a === "-c") {
       const [k, v] = pair(a, argv[++i]);
       config[k] = v;
     } else if (a === "--secret") {
       const [k, v] = pair(a, argv[++i]);
       secrets[k] = v;
-    } else if (a === "--help" || a === "-h") throw new UsageError(USAGE);
-    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    } else if (a === "--help" || a === "-h") throw new UsageError(usage);
+    else if (a.startsWith("-")) throw new UsageError(`${m.unknownOption(a)}\n${usage}`);
     else if (stack === undefined) stack = a;
-    else throw new UsageError(`one stack at a time (got ${stack} and ${a})\n${USAGE}`);
+    else throw new UsageError(`${m.oneStack(stack, a)}\n${usage}`);
   }
-  if (!stack) throw new UsageError(`${USAGE}\nstacks: ${stackFiles().join(", ")}`);
+  if (!stack) throw new UsageError(`${usage}\n${m.stacks(stackFiles())}`);
   return { stack, json, mermaid, config, secrets };
 }
 
@@ -145,6 +153,19 @@ export function planMermaid(run: StackRun): string {
   return `${[...lines, ...[...new Set(edges)].sort()].join("\n")}\n`;
 }
 
+/** Why a file cannot be written, in a few words, from what is already there or the error. */
+function unwritable(file: string, err?: NodeJS.ErrnoException): string | undefined {
+  const m = messages();
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) return m.folderMissing(dir);
+  if (!fs.statSync(dir).isDirectory()) return m.notAFolder(dir);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) return m.isFolder();
+  if (err?.code === "EACCES" || err?.code === "EPERM" || err?.code === "EROFS") {
+    return m.noPermission();
+  }
+  return err ? (err.code ?? err.message) : undefined;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   let args: PlanArgs;
   try {
@@ -155,6 +176,12 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     throw e;
+  }
+  // Checked before the run, so that a plan is not made only to be thrown away.
+  const cannot = args.mermaid === undefined ? undefined : unwritable(args.mermaid);
+  if (args.mermaid !== undefined && cannot !== undefined) {
+    process.stderr.write(`${messages().cannotWrite("--mermaid", args.mermaid, cannot)}\n`);
+    return 2;
   }
   // Loaded only now: the Pulumi SDK takes a second to load, and usage errors need none of it.
   const pulumi = await import("@pulumi/pulumi");
@@ -170,7 +197,15 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw e;
   }
-  if (args.mermaid) fs.writeFileSync(args.mermaid, planMermaid(run));
+  if (args.mermaid) {
+    try {
+      fs.writeFileSync(args.mermaid, planMermaid(run));
+    } catch (e) {
+      const why = unwritable(args.mermaid, e as NodeJS.ErrnoException) ?? String(e);
+      process.stderr.write(`${messages().cannotWrite("--mermaid", args.mermaid, why)}\n`);
+      return 2;
+    }
+  }
   await write(args.json ? `${JSON.stringify(planDocument(run), null, 2)}\n` : planTree(run));
   return 0;
 }

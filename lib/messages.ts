@@ -1,0 +1,424 @@
+/**
+ * What the reader is told when a stack's settings or a command line cannot be used: every such
+ * message in English and in Korean, side by side. Config keys, values and commands stay verbatim in
+ * both, so that a reader can copy them.
+ *
+ * Each entry is built with `both`, which takes the English text's type for the Korean one: an entry
+ * without its Korean text, or with other parameters, does not compile.
+ */
+import { type Language, language } from "./i18n";
+
+type Text = (...args: never[]) => string;
+interface Both<T extends Text> {
+  readonly en: T;
+  readonly ko: NoInfer<T>;
+}
+const both = <T extends Text>(m: Both<T>): Both<T> => m;
+
+const list = (values: readonly string[]) => values.join(", ");
+
+const CATALOGUE = {
+  // ---- the frame of a configuration error ------------------------------------------------------
+  configInvalid: both({
+    en: (stack: string) => `Configuration of stack "${stack}" is not valid:`,
+    ko: (stack) => `스택 "${stack}"의 설정이 올바르지 않습니다:`,
+  }),
+  setHint: both({
+    en: (stack: string) =>
+      `Change a value with: npm run lab -- ${stack} config set <key> <value>  (add --secret for passwords and keys)`,
+    ko: (stack) =>
+      `값을 바꾸려면: npm run lab -- ${stack} config set <key> <value>  (비밀번호와 키에는 --secret을 붙입니다)`,
+  }),
+  got: both({
+    en: (problem: string, value: string) => `${problem} (got ${value})`,
+    ko: (problem, value) => `${problem} (입력값: ${value})`,
+  }),
+  nothing: both({ en: () => "nothing", ko: () => "없음" }),
+  hiddenValue: both({ en: () => "a value that is not shown", ko: () => "표시하지 않는 값" }),
+
+  // ---- what a value must be ----------------------------------------------------------------------
+  wholeNumber: both({
+    en: (min: number, max: number) => `must be a whole number from ${min} to ${max}`,
+    ko: (min, max) => `${min}부터 ${max}까지의 정수여야 합니다`,
+  }),
+  trueOrFalse: both({ en: () => "must be true or false", ko: () => "true 또는 false여야 합니다" }),
+  oneOf: both({
+    en: (values: readonly string[]) => `must be one of: ${list(values)}`,
+    ko: (values) => `다음 값 중 하나여야 합니다: ${list(values)}`,
+  }),
+  group: both({
+    en: (key: string) => `is a group of settings (${key}.*), not a value`,
+    ko: (key) => `값이 아니라 설정 묶음(${key}.*)입니다`,
+  }),
+  imageTag: both({
+    en: () => "must be an image tag such as 1.11",
+    ko: () => "1.11 같은 이미지 태그여야 합니다",
+  }),
+  ipv4Prefix: both({
+    en: () => "must be three octets such as 192.168.56",
+    ko: () => "192.168.56처럼 IPv4 주소의 앞 세 옥텟이어야 합니다",
+  }),
+  release: both({
+    en: (example: string) => `must be a release number such as ${example}`,
+    ko: (example) => `${example} 같은 릴리스 번호여야 합니다`,
+  }),
+  boxName: both({
+    en: () => "must be a Vagrant box such as bento/ubuntu-24.04",
+    ko: () => "bento/ubuntu-24.04 같은 Vagrant 박스여야 합니다",
+  }),
+  nodeName: both({
+    en: () => "must be node names such as w3-k8s",
+    ko: () => "w3-k8s 같은 노드 이름이어야 합니다",
+  }),
+  nodeList: both({
+    en: () => "must be node names such as w3-k8s, separated by commas",
+    ko: () => "w3-k8s 같은 노드 이름을 쉼표로 구분해 적어야 합니다",
+  }),
+  octetRange: both({
+    en: () => "must be a range of last octets such as 11-13",
+    ko: () => "11-13처럼 마지막 옥텟의 범위여야 합니다",
+  }),
+  hostAddress: both({
+    en: () => "must be an IPv4 address or a host name",
+    ko: () => "IPv4 주소나 호스트 이름이어야 합니다",
+  }),
+  absolutePath: both({
+    en: () => "must be an absolute path such as /nfs_shared",
+    ko: () => "/nfs_shared 같은 절대 경로여야 합니다",
+  }),
+  gitUrl: both({
+    en: (example: string) => `must be an https git URL such as ${example}`,
+    ko: (example) => `${example} 같은 https git URL이어야 합니다`,
+  }),
+  repoPath: both({
+    en: () => "must be a path inside the repository, such as ch5/5.5.3/deployment.yaml",
+    ko: () => "ch5/5.5.3/deployment.yaml 같은 저장소 안의 경로여야 합니다",
+  }),
+  projectFolder: both({
+    en: () => "must be a folder inside the project, such as rendered/dev",
+    ko: () => "rendered/dev 같은 프로젝트 안의 폴더여야 합니다",
+  }),
+  secretRequired: both({
+    en: () => "must be set as a secret (pulumi config set --secret ...)",
+    ko: () => "비밀 값으로 설정해야 합니다 (pulumi config set --secret ...)",
+  }),
+  notEmpty: both({ en: () => "must not be empty", ko: () => "비어 있으면 안 됩니다" }),
+  kubeconfigPath: both({
+    en: () => "must be a kubeconfig file path",
+    ko: () => "kubeconfig 파일 경로여야 합니다",
+  }),
+  kubeconfigContents: both({
+    en: () =>
+      "holds kubeconfig contents, which carry credentials: give a file path, or set it with --secret",
+    ko: () =>
+      "자격 증명이 담긴 kubeconfig 내용입니다: 파일 경로를 주거나, --secret을 붙여 설정하세요",
+  }),
+  kubeconfigContext: both({
+    en: () => "must be a kubeconfig context name",
+    ko: () => "kubeconfig 컨텍스트 이름이어야 합니다",
+  }),
+  stackName: both({
+    en: () => "must be a stack name such as cluster",
+    ko: () => "cluster 같은 스택 이름이어야 합니다",
+  }),
+  chartsDir: both({
+    en: () => "must be a folder of chart archives such as charts",
+    ko: () => "charts 같은 차트 아카이브 폴더여야 합니다",
+  }),
+  slackWorkspace: both({
+    en: () => "must be a Slack workspace name",
+    ko: () => "Slack 워크스페이스 이름이어야 합니다",
+  }),
+  slackChannel: both({
+    en: (example: string) => `must be a Slack channel such as ${example}`,
+    ko: (example) => `${example} 같은 Slack 채널이어야 합니다`,
+  }),
+  workerName: both({
+    en: () => "must be a worker's name such as w3-k8s",
+    ko: () => "w3-k8s 같은 워커 노드 이름이어야 합니다",
+  }),
+  projectId: both({
+    en: () => "must be letters, digits, '.', '_' or '-', such as hello-docker",
+    ko: () => "hello-docker처럼 영문자, 숫자, '.', '_', '-'만 쓸 수 있습니다",
+  }),
+  ch3Sections: both({
+    en: (sections: readonly string[]) =>
+      `must be sections of chapter 3, separated by commas, from: ${list(sections)}`,
+    ko: (sections) => `3장의 다음 절 중에서 쉼표로 구분해 골라야 합니다: ${list(sections)}`,
+  }),
+
+  // ---- where keys are written -------------------------------------------------------------------
+  setTwice: both({
+    en: () => "set twice (once as a flat key, once inside an object)",
+    ko: () => "두 번 설정되었습니다 (한 번은 평면 키로, 한 번은 객체 안에서)",
+  }),
+  conflictsWith: both({
+    en: (key: string) => `conflicts with ${key}`,
+    ko: (key) => `${key} 설정과 충돌합니다`,
+  }),
+  chapterNotSet: both({
+    en: (stack: string) => `not set, and the stack name "${stack}" is not a chapter`,
+    ko: (stack) => `설정되지 않았고, 스택 이름 "${stack}"도 장(chapter) 이름이 아닙니다`,
+  }),
+  notAChapter: both({
+    en: (value: string) => `${value} is not a chapter`,
+    ko: (value) => `${value}은(는) 장(chapter) 이름이 아닙니다`,
+  }),
+  knownChapters: both({
+    en: (problem: string, chapters: readonly string[]) =>
+      `${problem}; known chapters: ${list(chapters)}`,
+    ko: (problem, chapters) => `${problem}. 장 목록: ${list(chapters)}`,
+  }),
+  otherChapter: both({
+    en: (owner: string, chapter: string) =>
+      `belongs to chapter ${owner}, but this stack builds ${chapter}`,
+    ko: (owner, chapter) => `${owner} 장의 설정인데, 이 스택은 ${chapter} 장을 만듭니다`,
+  }),
+  notASetting: both({
+    en: (guess: string, settings: readonly string[]) =>
+      `not a setting of this stack.${guess} Settings: ${list(settings)}`,
+    ko: (guess, settings) => `이 스택의 설정이 아닙니다.${guess} 설정 목록: ${list(settings)}`,
+  }),
+  didYouMean: both({
+    en: (keys: readonly string[]) => ` Did you mean ${keys.join(" or ")}?`,
+    ko: (keys) => ` 혹시 ${keys.join(" 또는 ")} 설정을 말하는 건가요?`,
+  }),
+  settingOfChapter: both({
+    en: (key: string, chapter: string) => `${key} (a setting of chapter ${chapter})`,
+    ko: (key, chapter) => `${key}(${chapter} 장)`,
+  }),
+
+  // ---- cluster modes ----------------------------------------------------------------------------
+  chapterNeedsLab: both({
+    en: (chapter: string) =>
+      `chapter ${chapter} builds on the lab cluster's master, so it needs vagrant or stack`,
+    ko: (chapter) =>
+      `${chapter} 장은 실습 클러스터의 마스터 노드에서 실습하므로 vagrant나 stack 모드가 필요합니다`,
+  }),
+  chapterBuildsVms: both({
+    en: (chapter: string) => `chapter ${chapter} builds the VMs itself, so it needs vagrant`,
+    ko: (chapter) => `${chapter} 장은 VM을 직접 만들므로 vagrant 모드가 필요합니다`,
+  }),
+  chapterBuildsCluster: both({
+    en: (chapter: string) =>
+      `chapter ${chapter} builds the lab cluster itself, so it needs vagrant`,
+    ko: (chapter) => `${chapter} 장은 실습 클러스터를 직접 만들므로 vagrant 모드가 필요합니다`,
+  }),
+  localClusterMode: both({
+    en: (problem: string, tool: string, context: string) =>
+      `${problem}; a ${tool} cluster is the kubeconfig mode: lab:cluster.mode kubeconfig, with lab:cluster.kubeconfig (default $KUBECONFIG or ~/.kube/config) and lab:cluster.context (e.g. ${context}; default the current context)`,
+    ko: (problem, tool, context) =>
+      `${problem}. ${tool} 클러스터는 kubeconfig 모드로 씁니다: lab:cluster.mode를 kubeconfig로 하고, lab:cluster.kubeconfig(기본값 $KUBECONFIG 또는 ~/.kube/config)와 lab:cluster.context(예: ${context}, 기본값은 현재 컨텍스트)를 설정하세요`,
+  }),
+  localClusterNotForChapter: both({
+    en: (problem: string, tool: string, chapter: string) =>
+      `${problem}; a ${tool} cluster would be the kubeconfig mode, but chapter ${chapter} builds on the lab cluster's master: use vagrant, or stack on the lab cluster (npm run lab -- cluster up)`,
+    ko: (problem, tool, chapter) =>
+      `${problem}. ${tool} 클러스터는 kubeconfig 모드로 쓰지만, ${chapter} 장은 실습 클러스터의 마스터 노드에서 실습합니다: vagrant를 쓰거나, 실습 클러스터(npm run lab -- cluster up) 위에서 stack 모드를 쓰세요`,
+  }),
+  settingOfClusterStack: both({
+    en: (key: string, clusterStack: string) =>
+      `the lab cluster of stack ${clusterStack} decides this; set it there (npm run lab -- ${clusterStack} config set ${key} ...), or remove it here`,
+    ko: (key, clusterStack) =>
+      `이 값은 스택 ${clusterStack}의 실습 클러스터가 정합니다. 그 스택에서 설정하거나(npm run lab -- ${clusterStack} config set ${key} ...) 여기서 지우세요`,
+  }),
+  settingOfOtherMode: both({
+    en: (modes: readonly string[], mode: string) =>
+      `used only in ${modes.join(" and ")} mode, and lab:cluster.mode is ${mode}; remove it or change the mode`,
+    ko: (modes, mode) =>
+      `${modes.join(", ")} 모드에서만 쓰는 설정인데 lab:cluster.mode가 ${mode}입니다. 이 설정을 지우거나 모드를 바꾸세요`,
+  }),
+
+  // ---- the lab cluster's VMs --------------------------------------------------------------------
+  masterCpus: both({
+    en: () => "kubeadm needs at least 2 on the control plane",
+    ko: () => "kubeadm은 컨트롤 플레인에 CPU가 2개 이상 필요합니다",
+  }),
+  masterMemory: both({
+    en: (value: number, min: number, kubeadm: number) =>
+      `${value} MB is too little: kubeadm init refuses a control plane with less than ${kubeadm} MB of memory, and the system in a VM sees less than the VM is given; give m-k8s at least ${min}, or remove the setting for the chapter's size`,
+    ko: (value, min, kubeadm) =>
+      `${value} MB로는 부족합니다: kubeadm init은 메모리가 ${kubeadm} MB보다 적은 컨트롤 플레인을 거부하고, VM 안의 시스템은 VM에 준 메모리보다 조금 적게 봅니다. m-k8s에 ${min} MB 이상을 주거나, 이 설정을 지워 장의 기본 크기를 쓰세요`,
+  }),
+  boxNotUbuntu: both({
+    en: (value: string, box: string) =>
+      `${value} is not an Ubuntu box, and the node scripts need one: they install with apt from Ubuntu's and Docker's Ubuntu repositories and run services with systemd; remove the setting for ${box} (the default), or give another Ubuntu box`,
+    ko: (value, box) =>
+      `${value}은(는) Ubuntu 박스가 아닌데, 노드 스크립트에는 Ubuntu 박스가 필요합니다: apt로 Ubuntu 저장소와 Docker의 Ubuntu 저장소에서 설치하고, systemd로 서비스를 실행합니다. 이 설정을 지워 기본값(${box})을 쓰거나, 다른 Ubuntu 박스를 지정하세요`,
+  }),
+  kubernetesTooOld: both({
+    en: (value: string, min: string, example: string) =>
+      `${value} cannot be installed: pkgs.k8s.io, where the nodes get kubeadm, kubelet and kubectl, serves the Kubernetes 1.x releases from ${min} on; give one such as ${example} (the default), or remove the setting`,
+    ko: (value, min, example) =>
+      `${value}은(는) 설치할 수 없습니다: 노드가 kubeadm, kubelet, kubectl을 받는 pkgs.k8s.io는 Kubernetes ${min} 이후의 1.x 릴리스만 제공합니다. ${example}(기본값) 같은 릴리스를 지정하거나 이 설정을 지우세요`,
+  }),
+  networkOverlap: both({
+    en: (network: string, which: "pod" | "service", cidr: string, example: string) =>
+      `${network} overlaps the ${which} network ${cidr} (${which === "pod" ? "kubeadm init --pod-network-cidr, Calico's pool" : "kubeadm's default --service-cidr"}), so addresses of nodes and of ${which === "pod" ? "pods" : "Services"} could not be told apart; choose a host-only network outside it, such as ${example} (the default)`,
+    ko: (network, which, cidr, example) =>
+      `${network} 대역이 ${which === "pod" ? "파드" : "서비스"} 네트워크 ${cidr} 대역(${which === "pod" ? "kubeadm init --pod-network-cidr, Calico의 풀" : "kubeadm의 기본 --service-cidr"})과 겹쳐서 노드의 주소와 ${which === "pod" ? "파드" : "서비스"}의 주소를 구별할 수 없습니다: ${example}(기본값)처럼 겹치지 않는 호스트 전용 네트워크를 고르세요`,
+  }),
+  kubeconfigMissing: both({
+    en: (file: string) =>
+      `the file ${file} does not exist; give the path of your cluster's kubeconfig, or remove the setting for $KUBECONFIG or ~/.kube/config`,
+    ko: (file) =>
+      `${file} 파일이 없습니다: 클러스터의 kubeconfig 파일 경로를 지정하거나, 이 설정을 지워 $KUBECONFIG 또는 ~/.kube/config를 쓰세요`,
+  }),
+  kubeconfigIsFolder: both({
+    en: (file: string) =>
+      `${file} is a folder; give the path of the kubeconfig file itself (for example ~/.kube/config)`,
+    ko: (file) =>
+      `${file}은(는) 폴더입니다: kubeconfig 파일 자체의 경로를 지정하세요 (예: ~/.kube/config)`,
+  }),
+  hostMemory: both({
+    en: (total: number, master: number, workers: number, worker: number, host: number) =>
+      `lab:cluster.workers: the VMs take ${total} MB (m-k8s ${master} MB + ${workers} workers x ${worker} MB), more than this machine's ${host} MB of memory; VirtualBox may fail to start them, or the machine may slow to a crawl. Use fewer workers (lab:cluster.workers) or less memory per worker (lab:cluster.workerMemory)`,
+    ko: (total, master, workers, worker, host) =>
+      `lab:cluster.workers: VM 메모리 합계 ${total} MB(m-k8s ${master} MB + 워커 ${workers}대 x ${worker} MB)가 이 컴퓨터의 메모리 ${host} MB보다 큽니다. VirtualBox가 VM을 시작하지 못하거나 컴퓨터가 몹시 느려질 수 있습니다. 워커 수(lab:cluster.workers)나 워커 메모리(lab:cluster.workerMemory)를 줄이세요`,
+  }),
+
+  // ---- chapters' own settings -------------------------------------------------------------------
+  kustomizePool: both({
+    en: (pool: string, prefix: string) =>
+      `kustomize/metallb-pool/pool.yaml holds ${pool}, like the book's file holds its addresses; with lab:network.prefix ${prefix} use helm, or edit that file`,
+    ko: (pool, prefix) =>
+      `kustomize/metallb-pool/pool.yaml에는 책의 파일처럼 주소 범위가 적혀 있습니다(${pool}): lab:network.prefix가 ${prefix}일 때는 helm을 쓰거나 그 파일을 고치세요`,
+  }),
+  slackTeam: both({
+    en: () => "needed with lab:ch5.slackToken (the Slack workspace name)",
+    ko: () => "lab:ch5.slackToken을 쓰면 필요합니다 (Slack 워크스페이스 이름)",
+  }),
+  nfsServerNeeded: both({
+    en: () =>
+      "sections 3.4.3 and 3.4.4 need an NFS server on a kubeconfig cluster; set its address, or leave those sections out of lab:ch3.sections",
+    ko: () =>
+      "kubeconfig 클러스터에서 3.4.3절과 3.4.4절을 하려면 NFS 서버가 필요합니다: 서버 주소를 설정하거나, lab:ch3.sections에서 두 절을 빼세요",
+  }),
+  needsNfsPvc: both({
+    en: () => "3.4.4 mounts nfs-pvc from 3.4.3; add 3.4.3",
+    ko: () => "3.4.4절은 3.4.3절의 nfs-pvc를 마운트합니다: 3.4.3을 추가하세요",
+  }),
+  nodesNotInCluster: both({
+    en: (unknown: readonly string[], nodes: readonly string[]) =>
+      `${list(unknown)} not in the cluster; nodes: ${list(nodes)}`,
+    ko: (unknown, nodes) =>
+      `클러스터에 없는 노드입니다: ${list(unknown)}. 노드 목록: ${list(nodes)}`,
+  }),
+  poolTooSmall: both({
+    en: (range: string, size: number, needed: number) =>
+      `${range} holds ${size} addresses, but the chosen sections have ${needed} LoadBalancer Services; widen it (e.g. 11-19) or choose fewer lab:ch3.sections`,
+    ko: (range, size, needed) =>
+      `${range} 범위에는 주소가 ${size}개뿐인데 고른 절에는 LoadBalancer 서비스가 ${needed}개 있습니다: 범위를 넓히거나(예: 11-19) lab:ch3.sections를 줄이세요`,
+  }),
+  poolHasVms: both({
+    en: (range: string, hosts: readonly number[]) =>
+      `${range} includes the VMs' addresses .${hosts.join(", .")}; choose last octets clear of them, e.g. 11-19`,
+    ko: (range, hosts) =>
+      `${range} 범위에 VM 주소(.${hosts.join(", .")})가 들어 있습니다: 11-19처럼 VM 주소와 겹치지 않는 범위를 고르세요`,
+  }),
+  chartsDirMissing: both({
+    en: (dir: string) => `the folder ${dir} does not exist (relative to the project)`,
+    ko: (dir) => `${dir} 폴더가 없습니다 (프로젝트 폴더 기준 경로)`,
+  }),
+  chartMissing: both({
+    en: (file: string, command: string) => `${file} is missing; save it once with: ${command}`,
+    ko: (file, command) => `${file} 파일이 없습니다: 다음 명령으로 한 번 받아 두세요: ${command}`,
+  }),
+
+  // ---- the command-line tools -------------------------------------------------------------------
+  usage: both({
+    en: (syntax: string) => `usage: ${syntax}`,
+    ko: (syntax) => `사용법: ${syntax}`,
+  }),
+  stacks: both({
+    en: (stacks: readonly string[]) => `stacks: ${list(stacks)}`,
+    ko: (stacks) => `스택: ${list(stacks)}`,
+  }),
+  forExample: both({
+    en: (command: string) => `e.g. ${command}`,
+    ko: (command) => `예: ${command}`,
+  }),
+  needsKeyValue: both({
+    en: (flag: string) => `${flag} needs key=value, e.g. ${flag} lab:practice.activeColor=blue`,
+    ko: (flag) =>
+      `${flag}에는 key=value를 지정해야 합니다. 예: ${flag} lab:practice.activeColor=blue`,
+  }),
+  keyWithoutNamespace: both({
+    en: (flag: string, key: string, value: string) =>
+      `${flag} ${key}=${value}: the key has no namespace, so the program would never read it; this project's settings are lab:<setting>, e.g. ${flag} lab:${key}=${value}`,
+    ko: (flag, key, value) =>
+      `${flag} ${key}=${value}: 키에 네임스페이스가 없어 프로그램이 읽지 않습니다. 이 프로젝트의 설정은 lab:<설정> 형식입니다. 예: ${flag} lab:${key}=${value}`,
+  }),
+  mermaidNeedsFile: both({
+    en: () => "--mermaid needs a file name",
+    ko: () => "--mermaid에는 파일 이름을 지정해야 합니다",
+  }),
+  unknownOption: both({
+    en: (option: string) => `unknown option ${option}`,
+    ko: (option) => `알 수 없는 옵션입니다: ${option}`,
+  }),
+  oneStack: both({
+    en: (first: string, second: string) => `one stack at a time (got ${first} and ${second})`,
+    ko: (first, second) => `스택은 한 번에 하나만 지정합니다 (입력값: ${first}, ${second})`,
+  }),
+  cannotWrite: both({
+    en: (flag: string, file: string, why: string) =>
+      `${flag} ${file}: cannot write the file (${why})`,
+    ko: (flag, file, why) => `${flag} ${file}: 파일을 쓸 수 없습니다 (${why})`,
+  }),
+  folderMissing: both({
+    en: (dir: string) => `the folder ${dir} does not exist`,
+    ko: (dir) => `${dir} 폴더가 없습니다`,
+  }),
+  isFolder: both({ en: () => "it is a folder", ko: () => "폴더입니다" }),
+  notAFolder: both({
+    en: (dir: string) => `${dir} is not a folder`,
+    ko: (dir) => `${dir}은(는) 폴더가 아닙니다`,
+  }),
+  noPermission: both({
+    en: () => "no permission to write there",
+    ko: () => "쓰기 권한이 없습니다",
+  }),
+  unknownStack: both({
+    en: (stack: string, stacks: readonly string[], guess: string) =>
+      `"${stack}" is not a stack of this project; its stacks: ${list(stacks)}.${guess}\nA stack of your own starts as a copy of a chapter's file, e.g. Pulumi.ch3.yaml -> Pulumi.${stack}.yaml (set lab:chapter in it).`,
+    ko: (stack, stacks, guess) =>
+      `"${stack}"은(는) 이 프로젝트의 스택이 아닙니다. 스택: ${list(stacks)}.${guess}\n새 스택은 장의 파일을 복사해 만듭니다. 예: Pulumi.ch3.yaml -> Pulumi.${stack}.yaml (그 안에 lab:chapter를 설정하세요).`,
+  }),
+  didYouMeanStack: both({
+    en: (stack: string) => ` Did you mean ${stack}?`,
+    ko: (stack) => ` 혹시 ${stack} 스택인가요?`,
+  }),
+};
+
+/** The messages of one language: the same names, the same parameters. */
+export type Messages = { readonly [K in keyof typeof CATALOGUE]: (typeof CATALOGUE)[K]["en"] };
+
+const byLanguage = new Map<Language, Messages>();
+
+/** The messages in the reader's language (the locale's, see `language`), or in the one given. */
+export function messages(lang: Language = language()): Messages {
+  let m = byLanguage.get(lang);
+  if (!m) {
+    m = Object.fromEntries(
+      Object.entries(CATALOGUE).map(([name, texts]) => [name, texts[lang]]),
+    ) as unknown as Messages;
+    byLanguage.set(lang, m);
+  }
+  return m;
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
