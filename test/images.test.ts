@@ -140,7 +140,7 @@ function runOnNode(r: CapturedResource, which: "create" | "delete", env: NodeJS.
 /** `name:tag` → `name:tag`; a bare name → `name:latest`, as Docker reads it. */
 const ref = (image: string) => (image.split("/").pop()?.includes(":") ? image : `${image}:latest`);
 
-describe("an edited app is rebuilt, pushed and rolled out; an unrelated edit changes nothing", () => {
+describe("13.6 an edited app is rebuilt, pushed and rolled out; an unrelated edit changes nothing", () => {
   let ch4: StackRun;
   let ch4EchoIp: StackRun;
   let ch4Kubia: StackRun;
