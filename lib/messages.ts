@@ -385,6 +385,35 @@ const CATALOGUE = {
     ko: (stack, stacks, guess) =>
       `"${stack}"은(는) 이 프로젝트의 스택이 아닙니다. 스택: ${list(stacks)}.${guess}\n새 스택은 장의 파일을 복사해 만듭니다. 예: Pulumi.ch3.yaml -> Pulumi.${stack}.yaml (그 안에 lab:chapter를 설정하세요).`,
   }),
+  // ---- chapters on one lab cluster ----------------------------------------------------------
+  metallbPart: both({
+    en: () => "MetalLB (namespace metallb-system)",
+    ko: () => "MetalLB(네임스페이스 metallb-system)",
+  }),
+  registryPart: both({
+    en: () => "the registry container on m-k8s (port 8443)",
+    ko: () => "m-k8s의 레지스트리 컨테이너(포트 8443)",
+  }),
+  sharedPartHeld: both({
+    en: (holder: string, part: string, cluster: string, file: string) =>
+      [
+        `stack "${holder}" has ${part} on the lab cluster of stack "${cluster}", which this chapter installs in its own way. Either:`,
+        `    reset that chapter first: npm run lab -- ${holder} destroy`,
+        `    or, if stack "${holder}" no longer exists, delete the file ${file}`,
+      ].join("\n"),
+    ko: (holder, part, cluster, file) =>
+      [
+        `스택 "${holder}"이(가) 스택 "${cluster}"의 실습용 클러스터에 ${part}을(를) 설치해 두었습니다. 이 장은 그것을 자기 방식으로 설치합니다. 다음 중 하나를 하세요:`,
+        `    그 장을 먼저 되돌리기: npm run lab -- ${holder} destroy`,
+        `    스택 "${holder}"이(가) 더는 없다면 파일 ${file} 지우기`,
+      ].join("\n"),
+  }),
+  nodeDownNotWorker: both({
+    en: (name: string, workers: readonly string[]) =>
+      `lab:ch6.nodeDown: "${name}" is not a worker of the lab cluster; its workers: ${list(workers)}`,
+    ko: (name, workers) =>
+      `lab:ch6.nodeDown: "${name}"은(는) 실습용 클러스터의 워커가 아닙니다. 워커: ${list(workers)}`,
+  }),
   didYouMeanStack: both({
     en: (stack: string) => ` Did you mean ${stack}?`,
     ko: (stack) => ` 혹시 ${stack} 스택인가요?`,

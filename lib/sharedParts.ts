@@ -11,11 +11,13 @@
  */
 import { CH3_LB_SECTIONS, type ChapterSettings, type LabConfig } from "./config";
 import type { HostFacts } from "./host";
+import { messages } from "./messages";
 import { workDir } from "./vagrant";
 
-export const SHARED_PARTS = {
-  metallb: "MetalLB (namespace metallb-system)",
-  registry: "the registry container on m-k8s (port 8443)",
+/** Each part, as the reader's messages name it. */
+const SHARED_PARTS = {
+  metallb: () => messages().metallbPart(),
+  registry: () => messages().registryPart(),
 } as const;
 export type SharedPart = keyof typeof SHARED_PARTS;
 
@@ -58,13 +60,7 @@ export function claimProblems(
     const file = claimFile(clusterStack, part);
     const holder = host.readFile(file)?.trim();
     if (!holder || holder === stack) continue;
-    problems.push(
-      [
-        `stack "${holder}" has ${SHARED_PARTS[part]} on the lab cluster of stack "${clusterStack}", which this chapter installs in its own way. Either:`,
-        `    reset that chapter first: npm run lab -- ${holder} destroy`,
-        `    or, if stack "${holder}" no longer exists, delete the file ${file}`,
-      ].join("\n"),
-    );
+    problems.push(messages().sharedPartHeld(holder, SHARED_PARTS[part](), clusterStack, file));
   }
   return problems;
 }

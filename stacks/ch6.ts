@@ -16,6 +16,7 @@ import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { ConfigError } from "../lib/errors";
 import { bookMeta } from "../lib/k8s";
+import { messages } from "../lib/messages";
 import { nodeStep } from "../lib/nodeStep";
 import { bookSections, type Lab, onClusterNetwork } from "./common";
 
@@ -367,9 +368,7 @@ function nodeDown(
   const workers = lab.nodes.slice(1).map((n) => n.name);
   const worker = lab.nodes.find((n) => n.name === name);
   if (!worker || !workers.includes(name)) {
-    throw new ConfigError(config.stack, [
-      `lab:ch6.nodeDown: "${name}" is not a worker of the lab cluster; its workers: ${workers.join(", ")}`,
-    ]);
+    throw new ConfigError(config.stack, [messages().nodeDownNotWorker(name, workers)]);
   }
   nodeStep(
     `node-down-${name}`,

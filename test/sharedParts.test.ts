@@ -23,6 +23,20 @@ describe("chapters on one lab cluster: MetalLB and the registry", () => {
     );
   });
 
+  it("in a Korean locale the same refusal is in Korean, the stack names and commands verbatim", async () => {
+    const saved = process.env.LC_ALL;
+    process.env.LC_ALL = "ko_KR.UTF-8";
+    try {
+      await expect(
+        runStack({ stack: "kia", host: hostWith({ ".lab/cluster/claims/metallb": "ch3" }) }),
+      ).rejects.toThrow(
+        /스택 "ch3"이\(가\) 스택 "cluster"의 실습용 클러스터에 MetalLB[\s\S]*npm run lab -- ch3 destroy/,
+      );
+    } finally {
+      process.env.LC_ALL = saved;
+    }
+  });
+
   it("ch5's preview stops while ch4 holds the registry; with lab:ch5.metallb none it still needs it", async () => {
     const host = hostWith({ ".lab/cluster/claims/registry": "ch4" });
     await expect(runStack({ stack: "ch5", host })).rejects.toThrow(
