@@ -6,6 +6,40 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
+import * as path from "node:path";
+
+/**
+ * What the run leaves on the machine until it stops it, written down for the watchdog: a process
+ * group, the stand-in VMs of a folder, or a /proc mounted in a node's root.
+ */
+export type Leftover =
+  | { readonly kind: "group"; readonly pid: number }
+  | { readonly kind: "standinVms"; readonly dir: string }
+  | { readonly kind: "proc"; readonly root: string };
+
+const leftovers: Leftover[] = [];
+let ledger: string | undefined;
+
+function writeLedger(): void {
+  if (ledger) fs.writeFileSync(ledger, JSON.stringify(leftovers));
+}
+
+/**
+ * Starts the watchdog of this run: a process of its own that, once this one is gone without
+ * stopping what it started (killed, or its parent \`tsx\` killed while a synchronous step blocked
+ * the signal handlers), stops it from the ledger in the run folder.
+ */
+export function watchRun(runDir: string): void {
+  if (ledger) return;
+  ledger = path.join(runDir, "leftovers.json");
+  writeLedger();
+  const watchdog = spawn(
+    process.execPath,
+    [...process.execArgv, path.join(__dirname, "watchdog.ts"), String(process.pid), ledger],
+    { detached: true, stdio: "ignore" },
+  );
+  watchdog.unref();
+}
 
 interface Running {
   readonly name: string;
@@ -18,8 +52,12 @@ const running: Running[] = [];
 const cleanups: (() => void)[] = [];
 
 /** Registers an undo step for the end of the run (also on failure or interruption). */
-export function onCleanup(step: () => void): void {
+export function onCleanup(step: () => void, leftover?: Leftover): void {
   cleanups.push(step);
+  if (leftover) {
+    leftovers.push(leftover);
+    writeLedger();
+  }
 }
 
 function runCleanups(): void {
@@ -30,6 +68,8 @@ function runCleanups(): void {
       process.stderr.write(`e2e: cleanup failed: ${err instanceof Error ? err.message : err}\n`);
     }
   }
+  leftovers.splice(0);
+  writeLedger();
 }
 
 /** Starts a program in the background; its output goes to `log`. */
@@ -49,6 +89,10 @@ export function startProcess(
   });
   fs.closeSync(out);
   running.push({ name, child, log: options.log });
+  if (child.pid !== undefined) {
+    leftovers.push({ kind: "group", pid: child.pid });
+    writeLedger();
+  }
   return child;
 }
 
@@ -60,6 +104,11 @@ function alive(child: ChildProcess): boolean {
 export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<void> {
   const i = running.findIndex((r) => r.child === child);
   if (i >= 0) running.splice(i, 1);
+  const j = leftovers.findIndex((l) => l.kind === "group" && l.pid === child.pid);
+  if (j >= 0) {
+    leftovers.splice(j, 1);
+    writeLedger();
+  }
   if (!alive(child) || child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {

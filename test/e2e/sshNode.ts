@@ -47,7 +47,7 @@ export async function startSshNode(dir: string, authorizedKey = ""): Promise<Ssh
     if (err instanceof NodeUnavailable) throw new Blocked(err.message);
     throw err;
   }
-  onCleanup(() => unmountProc(root));
+  onCleanup(() => unmountProc(root), { kind: "proc", root });
 
   const keys = path.join(dir, "ssh");
   fs.mkdirSync(keys, { recursive: true, mode: 0o700 });

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Layout, readLayout, toolchainRoot } from "../../tools/toolchain";
-import { onCleanup, run } from "./processes";
+import { onCleanup, run, watchRun } from "./processes";
 
 const PROJECT = path.resolve(__dirname, "..", "..");
 
@@ -161,7 +161,11 @@ export function createWorkspace(): Workspace {
     LAB_STANDIN_VMS: path.join(runDir, "vms"),
   };
   delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
-  onCleanup(() => stopStandinVms(env.LAB_STANDIN_VMS as string));
+  watchRun(runDir);
+  onCleanup(() => stopStandinVms(env.LAB_STANDIN_VMS as string), {
+    kind: "standinVms",
+    dir: env.LAB_STANDIN_VMS as string,
+  });
   delete env.PULUMI_BACKEND_URL;
   delete env.PULUMI_ACCESS_TOKEN;
   return {
