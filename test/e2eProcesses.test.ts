@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect, it } from "vitest";
 import { PROJECT_DIR } from "../tools/stackFiles";
+import { unsafeForChroot } from "./e2e/workspace";
 
 const alive = (pid: number) => {
   try {
@@ -46,4 +47,15 @@ it("a run killed with SIGKILL leaves none of its background processes running", 
     run.kill("SIGKILL");
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+it("a run folder under /tmp is refused up front: sshd would refuse every stand-in node's chroot", () => {
+  // sshd: "bad ownership or modes for chroot directory component /tmp/" (world-writable).
+  const inTmp = fs.mkdtempSync(path.join(os.tmpdir(), "e2e-chroot-"));
+  try {
+    expect(unsafeForChroot(path.join(inTmp, "e2e"))).toBe(os.tmpdir());
+  } finally {
+    fs.rmSync(inTmp, { recursive: true, force: true });
+  }
+  if (process.getuid?.() === 0) expect(unsafeForChroot("/usr/share")).toBeUndefined();
 });

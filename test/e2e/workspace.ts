@@ -93,11 +93,34 @@ function projectFiles(): string[] {
 const KEEP_RUNS = 3;
 
 /**
- * A folder for this run beside the toolchain cache (not in the world-writable temp folder: the SSH
- * node's chroot must sit in folders only root may write).
+ * The first folder on the way to `dir` that sshd would refuse as a chroot's parent (not root's, or
+ * writable by others, as /tmp is), if any.
+ */
+export function unsafeForChroot(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(d)) {
+      const st = fs.statSync(d);
+      if (st.uid !== 0 || (st.mode & 0o022) !== 0) return d;
+    }
+    if (d === path.dirname(d)) return undefined;
+  }
+}
+
+/**
+ * A folder for this run beside the toolchain cache, or in `LAB_E2E_DIR` (not in the world-writable
+ * temp folder: the SSH node's chroot must sit in folders only root may write).
  */
 function newRunDir(): string {
-  const base = path.join(path.dirname(toolchainRoot()), "e2e");
+  const base = process.env.LAB_E2E_DIR
+    ? path.resolve(process.env.LAB_E2E_DIR)
+    : path.join(path.dirname(toolchainRoot()), "e2e");
+  const unsafe = process.getuid?.() === 0 ? unsafeForChroot(base) : undefined;
+  if (unsafe) {
+    // Every stand-in VM and node would fail its first SSH login, case after case: say it once.
+    throw new Error(
+      `the run folder ${base} lies under ${unsafe}, which is not root's or which others may write; sshd refuses the stand-in nodes' chroots there. Set LAB_E2E_DIR (or XDG_CACHE_HOME) to a folder whose every parent is root's and not writable by others, such as the default ~/.cache/k8sinfra-lab/e2e`,
+    );
+  }
   fs.mkdirSync(base, { recursive: true, mode: 0o755 });
   const old = fs
     .readdirSync(base)
