@@ -43,11 +43,14 @@ const ETCD = "v3.6.8";
 /** kwok, the fake kubelets (its module pins client-go 0.36, the control plane's minor release). */
 const KWOK = "v0.8.0";
 /**
- * pulumi-command tags releases at the repository root, so its `provider` module has no version of
- * its own: v1.2.1 is this commit (2026-03-03T23:59:22Z), as a Go pseudo-version.
+ * pulumi-command and pulumi-kubernetes tag releases at the repository root, so their `provider`
+ * modules have no versions of their own: a release is its commit as a Go pseudo-version
+ * (command v1.2.1: 2026-03-03T23:59:22Z; kubernetes v4.25.0: 2026-01-15T03:34:56Z, the only
+ * release of it the module proxy served on 2026-12-04).
  */
-const COMMAND_PROVIDER_COMMITS: Readonly<Record<string, string>> = {
-  "1.2.1": "v0.0.0-20260303235922-7f3eb6f3b77c",
+const PROVIDER_COMMITS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  command: { "1.2.1": "v0.0.0-20260303235922-7f3eb6f3b77c" },
+  kubernetes: { "4.25.0": "v4.0.0-20260115033456-f47bc2d6f199" },
 };
 
 /** One binary built from a Go module. */
@@ -132,23 +135,19 @@ export function recipes(): Recipe[] {
     ldflags: k8sFlags,
     siblings: () => stagingTag(kubernetes),
   });
-  const plugin = (
-    name: string,
-    module: string,
-    version: string,
-    moduleVersion = `v${version}`,
-  ): Recipe => ({
+  const plugin = (name: string, module: string, version: string): Recipe => ({
     name: `pulumi-resource-${name}`,
     what: `${name} resource plugin`,
     module,
-    version: moduleVersion,
+    version: PROVIDER_COMMITS[name]?.[version] ?? `v${version}`,
     pkg: `${module}/cmd/pulumi-resource-${name}`,
     kind: "plugin",
     reports: version,
     ldflags: [`${module}/pkg/version.Version=${version}`],
     embedsGenerated: true,
+    // Modules of the same repository (kubernetes' `=> ../sdk`) at the same release.
+    siblings: () => `v${version}`,
   });
-  const command = need("@pulumi/command");
   return [
     {
       name: "pulumi",
@@ -193,12 +192,7 @@ export function recipes(): Recipe[] {
       `github.com/pulumi/pulumi-docker/provider/v${need("@pulumi/docker").split(".")[0]}`,
       need("@pulumi/docker"),
     ),
-    plugin(
-      "command",
-      "github.com/pulumi/pulumi-command/provider",
-      command,
-      COMMAND_PROVIDER_COMMITS[command] ?? `v${command}`,
-    ),
+    plugin("command", "github.com/pulumi/pulumi-command/provider", need("@pulumi/command")),
     controlPlane("kube-apiserver", "Kubernetes API server"),
     controlPlane("kube-controller-manager", "Kubernetes controller manager"),
     controlPlane("kube-scheduler", "Kubernetes scheduler"),
@@ -570,7 +564,12 @@ function main(argv: string[]): number {
   for (const recipe of recipes()) {
     const o = build(recipe, root, goVersion);
     outcomes.push(o);
-    const label = `${o.recipe.name} ${o.recipe.version} (${o.recipe.what})`;
+    // A release whose module has only a pseudo-version is named by both (v4.25.0, module v4.0.0-…).
+    const version =
+      o.recipe.version === `v${o.recipe.reports}` || o.recipe.version === o.recipe.reports
+        ? o.recipe.version
+        : `v${o.recipe.reports.replace(/^v/, "")}, module ${o.recipe.version}`;
+    const label = `${o.recipe.name} ${version} (${o.recipe.what})`;
     const line =
       o.state === "unavailable"
         ? `  unavailable ${label}: the module proxy answers ${o.note}`
