@@ -711,8 +711,11 @@ const overlaps = (a: string, b: string) => {
   return a1 <= b2 && b1 <= a2;
 };
 
-/** A path as the reader's shell and the Kubernetes provider read it: `~` is the home folder. */
-function localPath(file: string): string {
+/**
+ * A path as the Kubernetes provider and an unquoted shell word read it: `~` is the home folder.
+ * Commands get it resolved, since a shell leaves a quoted `~` as it is.
+ */
+export function localPath(file: string): string {
   return file === "~" || file.startsWith("~/") || file.startsWith("~\\")
     ? path.join(os.homedir(), file.slice(1))
     : path.resolve(file);

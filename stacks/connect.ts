@@ -13,7 +13,7 @@ import {
   REDACTED,
   readContract,
 } from "../lib/cluster";
-import type { ClusterSettings, LabConfig } from "../lib/config";
+import { type ClusterSettings, type LabConfig, localPath } from "../lib/config";
 import { ConfigError, UnavailableError } from "../lib/errors";
 import type { HostFacts } from "../lib/host";
 import { claimFile, claimProblems, sharedParts } from "../lib/sharedParts";
@@ -177,6 +177,7 @@ export async function connectCluster(
       };
     }
     case "kubeconfig": {
+      const kubeconfig = cluster.kubeconfig;
       const provider = new k8s.Provider("lab-kubeconfig", {
         ...PROVIDER_DEFAULTS,
         kubeconfig: cluster.kubeconfig,
@@ -192,11 +193,11 @@ export async function connectCluster(
           secretValue: (value) => value,
           // Runs the reader's own kubectl; kubeconfig contents held as a secret cannot be passed to it.
           kubectl:
-            typeof cluster.kubeconfig === "object"
+            typeof kubeconfig === "object"
               ? undefined
               : (name, args, opts) => {
                   const flags = [
-                    cluster.kubeconfig ? `--kubeconfig "${cluster.kubeconfig}"` : "",
+                    kubeconfig ? `--kubeconfig "${localPath(kubeconfig)}"` : "",
                     cluster.context ? `--context "${cluster.context}"` : "",
                   ].filter(Boolean);
                   const line = (a?: readonly string[]) =>

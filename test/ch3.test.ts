@@ -3,6 +3,8 @@
  * setting that changes exactly the objects it should.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { changed, find, inputsOf, runStack, type StackRun, urnName } from "./harness";
 import { kubernetesObjects, schemaProblems } from "./k8sSchema";
@@ -524,6 +526,32 @@ describe("chapter 3 on every kind of cluster", () => {
     expect(inputsOf(find(kube, "command:local:Command", "drain-kind-worker")).create).toBe(
       'kubectl --context "kind-lab" drain kind-worker --ignore-daemonsets --delete-emptydir-data --timeout=5m',
     );
+  });
+
+  it("drain with lab:cluster.kubeconfig ~/...: the reader's kubectl gets the home folder, not a quoted ~", async () => {
+    // The provider reads `~` as the home folder; a shell does not expand it inside quotes, so kubectl
+    // was given "~/.kube/lab-config" literally and could not find the file.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "lab-home-"));
+    fs.mkdirSync(path.join(home, ".kube"));
+    fs.writeFileSync(path.join(home, ".kube", "lab config"), "apiVersion: v1\nkind: Config\n");
+    const before = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const kube = await runStack({
+        stack: "ch3",
+        config: {
+          "lab:cluster.mode": "kubeconfig",
+          "lab:cluster.kubeconfig": "~/.kube/lab config",
+          "lab:ch3.drain": "kind-worker",
+        },
+      });
+      expect(inputsOf(find(kube, "command:local:Command", "drain-kind-worker")).create).toBe(
+        `kubectl --kubeconfig "${path.join(home, ".kube", "lab config")}" drain kind-worker --ignore-daemonsets --delete-emptydir-data --timeout=5m`,
+      );
+    } finally {
+      process.env.HOME = before;
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("in render mode (the dev stack) every object renders, and nothing runs on a host", async () => {
