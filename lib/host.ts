@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UnavailableError } from "./errors";
+import { messages } from "./messages";
 import { NODES_DIR, WORK_ROOT, workDir } from "./vagrant";
 
 /** The facts about the machine the checks need; tests give their own. */
@@ -86,11 +87,8 @@ function versionPairProblem(host: HostFacts): string | undefined {
   const known = Object.entries(VAGRANT_FOR_VIRTUALBOX)
     .filter(([, since]) => !older(vagrant, since))
     .map(([release]) => release);
-  return [
-    `Vagrant ${vagrant} does not support VirtualBox ${vbox}: VirtualBox ${minor} needs Vagrant ${needed} or later.`,
-    "  Install a newer Vagrant (https://developer.hashicorp.com/vagrant/install; the Debian and Ubuntu",
-    `  packages are older), or a VirtualBox that Vagrant ${vagrant} supports (${known.length > 0 ? known.join(", ") : "6.1"}).`,
-  ].join("\n");
+  // Older than every release in the map: 6.1 is what such a Vagrant still drives.
+  return messages().vagrantTooOld(vagrant, vbox, minor, needed, known.length > 0 ? known : ["6.1"]);
 }
 
 /** VMs that another stack of this project has on some of the given addresses. */
@@ -159,24 +157,10 @@ function addressProblems(
   addresses: readonly string[],
   canBuildOnCluster: boolean,
 ): string[] {
-  return otherLabStacks(host, stack, addresses).map((o) => {
-    const state =
-      o.running.length === o.vms.length
-        ? "running"
-        : o.running.length > 0
-          ? `running: ${o.running.join(", ")}`
-          : "stopped";
-    return [
-      `stack "${o.stack}" already has VMs on these addresses (${o.vms.join(", ")}; ${state}). Either:`,
-      ...(canBuildOnCluster
-        ? [
-            `    build on its cluster: npm run lab -- ${stack} config set lab:cluster.mode stack, and npm run lab -- ${stack} config set lab:cluster.stack ${o.stack}`,
-          ]
-        : []),
-      `    remove it first: npm run lab -- ${o.stack} destroy`,
-      `    or put this stack on other addresses: npm run lab -- ${stack} config set lab:network.prefix <prefix>`,
-    ].join("\n");
-  });
+  const m = messages();
+  return otherLabStacks(host, stack, addresses).map((o) =>
+    m.addressesTaken(o.stack, o.vms, o.running, stack, canBuildOnCluster),
+  );
 }
 
 /**
@@ -190,16 +174,11 @@ export function hostProblems(
   addresses: readonly string[],
   canBuildOnCluster = false,
 ): string[] {
+  const m = messages();
   const problems: string[] = [];
-  if (!host.has("vagrant")) {
-    problems.push(
-      "Vagrant is not installed (or not on PATH): https://developer.hashicorp.com/vagrant/install",
-    );
-  }
+  if (!host.has("vagrant")) problems.push(m.vagrantMissing());
   if (!host.has("VBoxManage")) {
-    problems.push(
-      "VirtualBox is not installed (VBoxManage not found): https://www.virtualbox.org/wiki/Downloads",
-    );
+    problems.push(m.virtualBoxMissing());
     return problems;
   }
   const pair = host.has("vagrant") ? versionPairProblem(host) : undefined;
@@ -212,13 +191,7 @@ export function hostProblems(
   const refused = addresses.filter((ip) => !ranges.some((r) => inRange(ip, r)));
   if (refused.length > 0) {
     const prefix = refused[0].split(".").slice(0, 3).join(".");
-    problems.push(
-      [
-        `VirtualBox allows host-only addresses only in ${ranges.join(", ")} (${NETWORKS_CONF}), and ${refused.join(", ")} are outside.`,
-        `  Either use the default prefix: npm run lab -- ${stack} config set lab:network.prefix 192.168.56`,
-        `  or allow yours: add the line "* ${prefix}.0/24" to ${NETWORKS_CONF} (as root).`,
-      ].join("\n"),
-    );
+    problems.push(m.hostOnlyRefused(ranges, NETWORKS_CONF, refused, stack, prefix));
   }
   return problems;
 }

@@ -418,6 +418,126 @@ const CATALOGUE = {
     en: (stack: string) => ` Did you mean ${stack}?`,
     ko: (stack) => ` 혹시 ${stack} 스택인가요?`,
   }),
+
+  // ---- the machine: the Pulumi CLI, Vagrant, VirtualBox and the lab's VMs ---------------------
+  cliNotDownloaded: both({
+    en: (version: string, why: string) =>
+      [
+        `The Pulumi CLI v${version} could not be downloaded (${why}).`,
+        "npm run lab fetches it once from get.pulumi.com, then works offline. Either:",
+        "  - connect to the internet once and run the command again;",
+        "  - behind a proxy, set HTTPS_PROXY (e.g. HTTPS_PROXY=http://proxy:3128) and run it again;",
+        "  - or install the Pulumi CLI yourself (https://www.pulumi.com/docs/install/) so that `pulumi` is on PATH.",
+      ].join("\n"),
+    ko: (version, why) =>
+      [
+        `Pulumi CLI v${version}을(를) 내려받지 못했습니다 (${why}).`,
+        "npm run lab은 get.pulumi.com에서 CLI를 한 번만 받아 두고, 그 뒤로는 오프라인에서도 동작합니다. 다음 중 하나를 하세요:",
+        "  - 인터넷에 한 번 연결한 뒤 명령을 다시 실행하기",
+        "  - 프록시를 거친다면 HTTPS_PROXY를 설정하고(예: HTTPS_PROXY=http://proxy:3128) 다시 실행하기",
+        "  - 또는 Pulumi CLI를 직접 설치해서(https://www.pulumi.com/docs/install/) `pulumi`를 PATH에서 찾을 수 있게 하기",
+      ].join("\n"),
+  }),
+  startingVmsToDestroy: both({
+    en: (owner: string, stopped: readonly string[]) =>
+      `The VMs of stack "${owner}" are stopped (${list(stopped)}): starting them, so that what runs on them can be undone.`,
+    ko: (owner, stopped) =>
+      `스택 "${owner}"의 VM이 멈춰 있습니다(${list(stopped)}): VM에서 실행 중인 것을 되돌릴 수 있도록 VM을 시작합니다.`,
+  }),
+  vmsGone: both({
+    en: (stack: string, owner: string, count: number) =>
+      `The VMs of stack "${owner}" are gone: ${count} resources of stack "${stack}" lived on them (commands run on the VMs, Kubernetes objects, Docker containers) and went with them; they are dropped from the state before destroy.`,
+    ko: (stack, owner, count) =>
+      `스택 "${owner}"의 VM이 없어졌습니다: 그 VM 위에 있던 스택 "${stack}"의 리소스 ${count}개(VM에서 실행한 명령, Kubernetes 오브젝트, Docker 컨테이너)도 함께 사라졌으므로, destroy 전에 상태(state)에서 지웁니다.`,
+  }),
+  stoppedVmsPreview: both({
+    en: (owner: string, stopped: readonly string[], dir: string) =>
+      `the VMs of stack "${owner}" are stopped (${list(stopped)}): pulumi up starts them first (by hand: node host/vm.js resume ${dir}); until then this preview cannot read the cluster`,
+    ko: (owner, stopped, dir) =>
+      `스택 "${owner}"의 VM이 멈춰 있습니다(${list(stopped)}): pulumi up이 먼저 VM을 시작합니다(직접 시작하려면: node host/vm.js resume ${dir}). 그 전까지 이 preview는 클러스터를 읽을 수 없습니다`,
+  }),
+  stoppedVmsStarting: both({
+    en: (owner: string, stopped: readonly string[]) =>
+      `the VMs of stack "${owner}" are stopped (${list(stopped)}): starting them, then waiting for the API server`,
+    ko: (owner, stopped) =>
+      `스택 "${owner}"의 VM이 멈춰 있습니다(${list(stopped)}): VM을 시작하고 API 서버가 준비되기를 기다립니다`,
+  }),
+  vagrantMissing: both({
+    en: () =>
+      "Vagrant is not installed (or not on PATH): https://developer.hashicorp.com/vagrant/install",
+    ko: () =>
+      "Vagrant가 설치되어 있지 않습니다(또는 PATH에 없습니다): https://developer.hashicorp.com/vagrant/install",
+  }),
+  virtualBoxMissing: both({
+    en: () =>
+      "VirtualBox is not installed (VBoxManage not found): https://www.virtualbox.org/wiki/Downloads",
+    ko: () =>
+      "VirtualBox가 설치되어 있지 않습니다(VBoxManage를 찾을 수 없습니다): https://www.virtualbox.org/wiki/Downloads",
+  }),
+  vagrantTooOld: both({
+    en: (vagrant: string, vbox: string, minor: string, needed: string, known: readonly string[]) =>
+      [
+        `Vagrant ${vagrant} does not support VirtualBox ${vbox}: VirtualBox ${minor} needs Vagrant ${needed} or later.`,
+        "  Install a newer Vagrant (https://developer.hashicorp.com/vagrant/install; the Debian and Ubuntu",
+        `  packages are older), or a VirtualBox that Vagrant ${vagrant} supports (${list(known)}).`,
+      ].join("\n"),
+    ko: (vagrant, vbox, minor, needed, known) =>
+      [
+        `Vagrant ${vagrant}은(는) VirtualBox ${vbox}을(를) 지원하지 않습니다: VirtualBox ${minor}에는 Vagrant ${needed} 이상이 필요합니다.`,
+        "  더 새로운 Vagrant를 설치하거나(https://developer.hashicorp.com/vagrant/install, Debian과 Ubuntu의",
+        `  패키지는 이보다 오래되었습니다), Vagrant ${vagrant}이(가) 지원하는 VirtualBox(${list(known)})를 설치하세요.`,
+      ].join("\n"),
+  }),
+  addressesTaken: both({
+    en: (
+      other: string,
+      vms: readonly string[],
+      running: readonly string[],
+      stack: string,
+      canBuildOnCluster: boolean,
+    ) =>
+      [
+        `stack "${other}" already has VMs on these addresses (${list(vms)}; ${running.length === vms.length ? "running" : running.length > 0 ? `running: ${list(running)}` : "stopped"}). Either:`,
+        ...(canBuildOnCluster
+          ? [
+              `    build on its cluster: npm run lab -- ${stack} config set lab:cluster.mode stack, and npm run lab -- ${stack} config set lab:cluster.stack ${other}`,
+            ]
+          : []),
+        `    remove it first: npm run lab -- ${other} destroy`,
+        `    or put this stack on other addresses: npm run lab -- ${stack} config set lab:network.prefix <prefix>`,
+      ].join("\n"),
+    ko: (other, vms, running, stack, canBuildOnCluster) =>
+      [
+        `스택 "${other}"의 VM이 이미 이 주소를 쓰고 있습니다(${list(vms)}; ${running.length === vms.length ? "실행 중" : running.length > 0 ? `실행 중: ${list(running)}` : "멈춰 있음"}). 다음 중 하나를 하세요:`,
+        ...(canBuildOnCluster
+          ? [
+              `    그 스택의 클러스터 위에서 실습하기: npm run lab -- ${stack} config set lab:cluster.mode stack, 그리고 npm run lab -- ${stack} config set lab:cluster.stack ${other}`,
+            ]
+          : []),
+        `    그 스택을 먼저 지우기: npm run lab -- ${other} destroy`,
+        `    또는 이 스택을 다른 주소로 옮기기: npm run lab -- ${stack} config set lab:network.prefix <prefix>`,
+      ].join("\n"),
+  }),
+  hostOnlyRefused: both({
+    en: (
+      ranges: readonly string[],
+      conf: string,
+      refused: readonly string[],
+      stack: string,
+      prefix: string,
+    ) =>
+      [
+        `VirtualBox allows host-only addresses only in ${list(ranges)} (${conf}), and ${list(refused)} are outside.`,
+        `  Either use the default prefix: npm run lab -- ${stack} config set lab:network.prefix 192.168.56`,
+        `  or allow yours: add the line "* ${prefix}.0/24" to ${conf} (as root).`,
+      ].join("\n"),
+    ko: (ranges, conf, refused, stack, prefix) =>
+      [
+        `VirtualBox는 호스트 전용 주소를 ${list(ranges)} 범위에서만 허용하는데(${conf}), ${list(refused)}은(는) 그 범위 밖에 있습니다. 다음 중 하나를 하세요:`,
+        `  기본 대역 쓰기: npm run lab -- ${stack} config set lab:network.prefix 192.168.56`,
+        `  또는 지금 대역 허용하기: ${conf}에 "* ${prefix}.0/24" 줄을 추가하기(root 권한으로)`,
+      ].join("\n"),
+  }),
 };
 
 /** The messages of one language: the same names, the same parameters. */

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LabCluster } from "../lib/cluster";
 import { type LabConfig, readLabConfig } from "../lib/config";
 import { type HostFacts, realHost } from "../lib/host";
+import { messages } from "../lib/messages";
 import { vmOwner, workDir } from "../lib/vagrant";
 import { buildCh2 } from "./ch2";
 import { buildCh3 } from "./ch3";
@@ -33,10 +34,10 @@ export function stoppedVmsNote(
   stopped: readonly string[],
   preview: boolean,
 ): string {
-  const which = `the VMs of stack "${owner}" are stopped (${stopped.join(", ")})`;
+  const m = messages();
   return preview
-    ? `${which}: pulumi up starts them first (by hand: node host/vm.js resume ${workDir(owner)}); until then this preview cannot read the cluster`
-    : `${which}: starting them, then waiting for the API server`;
+    ? m.stoppedVmsPreview(owner, stopped, workDir(owner))
+    : m.stoppedVmsStarting(owner, stopped);
 }
 
 /**

@@ -11,9 +11,14 @@ import {
   readLabConfig,
 } from "../lib/config";
 import { ConfigError } from "../lib/errors";
+import { type HostFacts, hostProblems, NETWORKS_CONF } from "../lib/host";
 import { language } from "../lib/i18n";
 import { messages } from "../lib/messages";
+import { vmDefinition } from "../lib/vagrant";
 import { VERSIONS } from "../lib/versions";
+import { stoppedVmsNote } from "../stacks/lab";
+import { goneNote } from "../tools/beforeDestroy";
+import { downloadAdvice } from "../tools/lab";
 import { lastRegistrations, runStack } from "./harness";
 
 const plain = (value: string): RawSetting => ({ value, secret: false });
@@ -483,6 +488,155 @@ describe("messages in the reader's language", () => {
     expect(sections).toContain('(입력값: "3.3.3")');
     const config = parseLabConfig("cluster", {});
     expect(configWarnings(config, 4096)[0]).toContain("이 컴퓨터의 메모리 4096 MB보다 큽니다");
+  });
+
+  it("first-run messages of the host and the CLI speak Korean too: commands, URLs, versions and paths verbatim", () => {
+    // A machine as test/host.test.ts builds one: Vagrant 2.4.9, VirtualBox 7.1.4, no networks.conf.
+    const host = (over: Partial<HostFacts> = {}): HostFacts => ({
+      platform: "linux",
+      has: () => true,
+      virtualBoxVersion: () => "7.1.4",
+      vagrantVersion: () => "2.4.9",
+      runningVms: () => [],
+      readFile: () => undefined,
+      listDir: () => undefined,
+      vmStates: async () => ({}),
+      startVms: async () => {},
+      ...over,
+    });
+    const lab = ["192.168.56.10", "192.168.56.101"];
+    // Stack "cluster" has both VMs defined in its work folder, m-k8s running.
+    const vm = (name: string, ip: string) =>
+      vmDefinition({
+        name,
+        box: "bento/ubuntu-24.04",
+        vbName: `${name}(k8sinfra-lab cluster)`,
+        group: "/k8sinfra-lab/cluster",
+        cpus: 2,
+        memory: 2048,
+        ip,
+        sshPort: 60010,
+        provision: [],
+      });
+    const files: Record<string, string> = {
+      ".lab/cluster/nodes/m-k8s.rb": vm("m-k8s", lab[0]),
+      ".lab/cluster/nodes/w1-k8s.rb": vm("w1-k8s", lab[1]),
+    };
+    const taken = host({
+      runningVms: () => ["m-k8s(k8sinfra-lab cluster)"],
+      readFile: (f) => files[f],
+      listDir: (dir) =>
+        dir === ".lab"
+          ? ["cluster"]
+          : dir === ".lab/cluster/nodes"
+            ? ["m-k8s.rb", "w1-k8s.rb"]
+            : undefined,
+    });
+    const stopped = ["m-k8s: poweroff", "w2-k8s: aborted"];
+    const said = () => ({
+      download: downloadAdvice("3.150.0", "fetch failed"),
+      gone: goneNote("ch3", "cluster", 12),
+      preview: stoppedVmsNote("cluster", stopped, true),
+      up: stoppedVmsNote("cluster", stopped, false),
+      missing: hostProblems(host({ has: () => false }), "ch2", lab),
+      pair: hostProblems(host({ vagrantVersion: () => "2.3.4" }), "cluster", lab),
+      taken: hostProblems(taken, "ch3", lab, true),
+      range: hostProblems(host(), "ch2", ["192.168.1.10", "192.168.1.101"]),
+    });
+
+    locale({ LANG: "ko_KR.UTF-8" });
+    const ko = said();
+    expect(ko.download).toContain("Pulumi CLI v3.150.0을(를) 내려받지 못했습니다 (fetch failed).");
+    expect(ko.download).toContain("npm run lab은 get.pulumi.com에서 CLI를 한 번만 받아 두고");
+    expect(ko.download).toContain("HTTPS_PROXY를 설정하고(예: HTTPS_PROXY=http://proxy:3128)");
+    expect(ko.download).toContain("(https://www.pulumi.com/docs/install/) `pulumi`를 PATH에서");
+    expect(ko.gone).toContain('스택 "cluster"의 VM이 없어졌습니다');
+    expect(ko.gone).toContain('스택 "ch3"의 리소스 12개');
+    expect(ko.gone).toContain("destroy 전에 상태(state)에서 지웁니다");
+    expect(ko.preview).toBe(
+      '스택 "cluster"의 VM이 멈춰 있습니다(m-k8s: poweroff, w2-k8s: aborted): pulumi up이 먼저 VM을 시작합니다(직접 시작하려면: node host/vm.js resume .lab/cluster). 그 전까지 이 preview는 클러스터를 읽을 수 없습니다',
+    );
+    expect(ko.up).toBe(
+      '스택 "cluster"의 VM이 멈춰 있습니다(m-k8s: poweroff, w2-k8s: aborted): VM을 시작하고 API 서버가 준비되기를 기다립니다',
+    );
+    expect(ko.missing).toEqual([
+      "Vagrant가 설치되어 있지 않습니다(또는 PATH에 없습니다): https://developer.hashicorp.com/vagrant/install",
+      "VirtualBox가 설치되어 있지 않습니다(VBoxManage를 찾을 수 없습니다): https://www.virtualbox.org/wiki/Downloads",
+    ]);
+    expect(ko.pair).toHaveLength(1);
+    expect(ko.pair[0]).toContain(
+      "Vagrant 2.3.4은(는) VirtualBox 7.1.4을(를) 지원하지 않습니다: VirtualBox 7.1에는 Vagrant 2.4.2 이상이 필요합니다.",
+    );
+    expect(ko.pair[0]).toContain("https://developer.hashicorp.com/vagrant/install");
+    expect(ko.pair[0]).toContain("Vagrant 2.3.4이(가) 지원하는 VirtualBox(7.0)를 설치하세요.");
+    expect(ko.taken).toHaveLength(1);
+    expect(ko.taken[0]).toContain(
+      '스택 "cluster"의 VM이 이미 이 주소를 쓰고 있습니다(m-k8s, w1-k8s; 실행 중: m-k8s). 다음 중 하나를 하세요:',
+    );
+    expect(ko.taken[0]).toContain(
+      "그 스택의 클러스터 위에서 실습하기: npm run lab -- ch3 config set lab:cluster.mode stack, 그리고 npm run lab -- ch3 config set lab:cluster.stack cluster",
+    );
+    expect(ko.taken[0]).toContain("그 스택을 먼저 지우기: npm run lab -- cluster destroy");
+    expect(ko.taken[0]).toContain("npm run lab -- ch3 config set lab:network.prefix <prefix>");
+    expect(ko.range).toHaveLength(1);
+    expect(ko.range[0]).toContain(
+      "VirtualBox는 호스트 전용 주소를 192.168.56.0/21 범위에서만 허용하는데(/etc/vbox/networks.conf), 192.168.1.10, 192.168.1.101은(는) 그 범위 밖에 있습니다.",
+    );
+    expect(ko.range[0]).toContain(
+      "기본 대역 쓰기: npm run lab -- ch2 config set lab:network.prefix 192.168.56",
+    );
+    expect(ko.range[0]).toContain(`${NETWORKS_CONF}에 "* 192.168.1.0/24" 줄을 추가하기`);
+    // Nothing of the English text is left in the Korean one.
+    const korean = [ko.download, ko.gone, ...ko.missing, ...ko.pair, ...ko.taken, ...ko.range];
+    for (const text of korean) expect(text).not.toMatch(/Either|not installed|does not|could not/);
+
+    // LC_ALL=C decides over a Korean LANG: the English texts, as they always were.
+    locale({ LC_ALL: "C", LANG: "ko_KR.UTF-8" });
+    const en = said();
+    expect(en.download).toBe(
+      [
+        "The Pulumi CLI v3.150.0 could not be downloaded (fetch failed).",
+        "npm run lab fetches it once from get.pulumi.com, then works offline. Either:",
+        "  - connect to the internet once and run the command again;",
+        "  - behind a proxy, set HTTPS_PROXY (e.g. HTTPS_PROXY=http://proxy:3128) and run it again;",
+        "  - or install the Pulumi CLI yourself (https://www.pulumi.com/docs/install/) so that `pulumi` is on PATH.",
+      ].join("\n"),
+    );
+    expect(en.gone).toBe(
+      'The VMs of stack "cluster" are gone: 12 resources of stack "ch3" lived on them (commands run on the VMs, Kubernetes objects, Docker containers) and went with them; they are dropped from the state before destroy.',
+    );
+    expect(en.preview).toBe(
+      'the VMs of stack "cluster" are stopped (m-k8s: poweroff, w2-k8s: aborted): pulumi up starts them first (by hand: node host/vm.js resume .lab/cluster); until then this preview cannot read the cluster',
+    );
+    expect(en.up).toBe(
+      'the VMs of stack "cluster" are stopped (m-k8s: poweroff, w2-k8s: aborted): starting them, then waiting for the API server',
+    );
+    expect(en.missing).toEqual([
+      "Vagrant is not installed (or not on PATH): https://developer.hashicorp.com/vagrant/install",
+      "VirtualBox is not installed (VBoxManage not found): https://www.virtualbox.org/wiki/Downloads",
+    ]);
+    expect(en.pair).toEqual([
+      [
+        "Vagrant 2.3.4 does not support VirtualBox 7.1.4: VirtualBox 7.1 needs Vagrant 2.4.2 or later.",
+        "  Install a newer Vagrant (https://developer.hashicorp.com/vagrant/install; the Debian and Ubuntu",
+        "  packages are older), or a VirtualBox that Vagrant 2.3.4 supports (7.0).",
+      ].join("\n"),
+    ]);
+    expect(en.taken).toEqual([
+      [
+        'stack "cluster" already has VMs on these addresses (m-k8s, w1-k8s; running: m-k8s). Either:',
+        "    build on its cluster: npm run lab -- ch3 config set lab:cluster.mode stack, and npm run lab -- ch3 config set lab:cluster.stack cluster",
+        "    remove it first: npm run lab -- cluster destroy",
+        "    or put this stack on other addresses: npm run lab -- ch3 config set lab:network.prefix <prefix>",
+      ].join("\n"),
+    ]);
+    expect(en.range).toEqual([
+      [
+        "VirtualBox allows host-only addresses only in 192.168.56.0/21 (/etc/vbox/networks.conf), and 192.168.1.10, 192.168.1.101 are outside.",
+        "  Either use the default prefix: npm run lab -- ch2 config set lab:network.prefix 192.168.56",
+        '  or allow yours: add the line "* 192.168.1.0/24" to /etc/vbox/networks.conf (as root).',
+      ].join("\n"),
+    ]);
   });
 
   it("every message has its Korean text, with the same parameters", () => {

@@ -6,6 +6,8 @@
  * so it is dropped from the state instead of waiting on a machine that no longer exists.
  */
 
+import { messages } from "../lib/messages";
+
 /** One resource of an exported state (`pulumi stack export`), with the fields this reads. */
 export interface StateResource {
   urn: string;
@@ -91,5 +93,5 @@ export function beforeDestroy(
 
 /** What the reader is told when the VMs are gone. */
 export function goneNote(stack: string, owner: string, count: number): string {
-  return `The VMs of stack "${owner}" are gone: ${count} resources of stack "${stack}" lived on them (commands run on the VMs, Kubernetes objects, Docker containers) and went with them; they are dropped from the state before destroy.`;
+  return messages().vmsGone(stack, owner, count);
 }

@@ -64,13 +64,7 @@ export function launcherVersion(root = ROOT): string {
 
 /** What a reader does when the CLI cannot be fetched. */
 export function downloadAdvice(version: string, why: string): string {
-  return [
-    `The Pulumi CLI v${version} could not be downloaded (${why}).`,
-    "npm run lab fetches it once from get.pulumi.com, then works offline. Either:",
-    "  - connect to the internet once and run the command again;",
-    "  - behind a proxy, set HTTPS_PROXY (e.g. HTTPS_PROXY=http://proxy:3128) and run it again;",
-    `  - or install the Pulumi CLI yourself (https://www.pulumi.com/docs/install/) so that \`pulumi\` is on PATH.`,
-  ].join("\n");
+  return messages().cliNotDownloaded(version, why);
 }
 
 /**
@@ -226,9 +220,7 @@ async function prepareDestroy(
   const dir = workDir(owner);
   const plan = beforeDestroy(await realHost.vmStates(dir), resources);
   if (plan.action === "start") {
-    process.stderr.write(
-      `The VMs of stack "${owner}" are stopped (${plan.stopped.join(", ")}): starting them, so that what runs on them can be undone.\n`,
-    );
+    process.stderr.write(`${messages().startingVmsToDestroy(owner, plan.stopped)}\n`);
     await realHost.startVms(dir, (line) => process.stderr.write(`${line}\n`));
   } else if (plan.action === "forget") {
     process.stderr.write(`${goneNote(stack, owner, plan.count)}\n`);
