@@ -327,10 +327,7 @@ export function requireHost(
   const problems = hostProblems(host, stack, addresses, canBuildOnCluster);
   if (problems.length > 0) {
     throw new UnavailableError(
-      [
-        `Stack "${stack}" builds VirtualBox VMs with Vagrant, and this machine is not ready:`,
-        ...problems.map((p) => `  - ${p}`),
-      ].join("\n"),
+      [messages().hostNotReady(stack), ...problems.map((p) => `  - ${p}`)].join("\n"),
     );
   }
 }

@@ -462,6 +462,12 @@ const CATALOGUE = {
     ko: (owner, stopped) =>
       `스택 "${owner}"의 VM이 멈춰 있습니다(${list(stopped)}): VM을 시작하고 API 서버가 준비되기를 기다립니다`,
   }),
+  hostNotReady: both({
+    en: (stack: string) =>
+      `Stack "${stack}" builds VirtualBox VMs with Vagrant, and this machine is not ready:`,
+    ko: (stack) =>
+      `스택 "${stack}"은(는) Vagrant로 VirtualBox VM을 만드는데, 이 컴퓨터는 아직 준비되지 않았습니다:`,
+  }),
   vagrantMissing: both({
     en: () =>
       "Vagrant is not installed (or not on PATH): https://developer.hashicorp.com/vagrant/install",

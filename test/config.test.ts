@@ -11,7 +11,7 @@ import {
   readLabConfig,
 } from "../lib/config";
 import { ConfigError } from "../lib/errors";
-import { type HostFacts, hostProblems, NETWORKS_CONF } from "../lib/host";
+import { type HostFacts, hostProblems, NETWORKS_CONF, requireHost } from "../lib/host";
 import { language } from "../lib/i18n";
 import { messages } from "../lib/messages";
 import { vmDefinition } from "../lib/vagrant";
@@ -542,6 +542,14 @@ describe("messages in the reader's language", () => {
       pair: hostProblems(host({ vagrantVersion: () => "2.3.4" }), "cluster", lab),
       taken: hostProblems(taken, "ch3", lab, true),
       range: hostProblems(host(), "ch2", ["192.168.1.10", "192.168.1.101"]),
+      refusal: (() => {
+        try {
+          requireHost(host({ has: () => false }), "ch2", lab);
+        } catch (err) {
+          return (err as Error).message;
+        }
+        return "no refusal";
+      })(),
     });
 
     locale({ LANG: "ko_KR.UTF-8" });
@@ -586,8 +594,19 @@ describe("messages in the reader's language", () => {
       "기본 대역 쓰기: npm run lab -- ch2 config set lab:network.prefix 192.168.56",
     );
     expect(ko.range[0]).toContain(`${NETWORKS_CONF}에 "* 192.168.1.0/24" 줄을 추가하기`);
+    expect(ko.refusal.split("\n")[0]).toBe(
+      '스택 "ch2"은(는) Vagrant로 VirtualBox VM을 만드는데, 이 컴퓨터는 아직 준비되지 않았습니다:',
+    );
     // Nothing of the English text is left in the Korean one.
-    const korean = [ko.download, ko.gone, ...ko.missing, ...ko.pair, ...ko.taken, ...ko.range];
+    const korean = [
+      ko.download,
+      ko.gone,
+      ...ko.missing,
+      ...ko.pair,
+      ...ko.taken,
+      ...ko.range,
+      ko.refusal,
+    ];
     for (const text of korean) expect(text).not.toMatch(/Either|not installed|does not|could not/);
 
     // LC_ALL=C decides over a Korean LANG: the English texts, as they always were.

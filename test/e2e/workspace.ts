@@ -177,6 +177,8 @@ export function createWorkspace(): Workspace {
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
     NO_COLOR: "1",
+    // The cases read the program's English messages, whatever the machine's locale.
+    LC_ALL: "C.UTF-8",
     // The reader's defaults must not leak in.
     KUBECONFIG: path.join(runDir, "no-kubeconfig"),
     LAB_STANDIN_LOG: path.join(runDir, "standin-calls.jsonl"),
