@@ -6,6 +6,7 @@
  * Each entry is built with `both`, which takes the English text's type for the Korean one: an entry
  * without its Korean text, or with other parameters, does not compile.
  */
+import { NETWORK } from "./book";
 import { type Language, language } from "./i18n";
 
 type Text = (...args: never[]) => string;
@@ -534,13 +535,13 @@ const CATALOGUE = {
     ) =>
       [
         `VirtualBox allows host-only addresses only in ${list(ranges)} (${conf}), and ${list(refused)} are outside.`,
-        `  Either use the default prefix: npm run lab -- ${stack} config set lab:network.prefix 192.168.56`,
+        `  Either use the default prefix: npm run lab -- ${stack} config set lab:network.prefix ${NETWORK.defaultPrefix}`,
         `  or allow yours: add the line "* ${prefix}.0/24" to ${conf} (as root).`,
       ].join("\n"),
     ko: (ranges, conf, refused, stack, prefix) =>
       [
         `VirtualBox는 호스트 전용 주소를 ${list(ranges)} 범위에서만 허용하는데(${conf}), ${list(refused)}은(는) 그 범위 밖에 있습니다. 다음 중 하나를 하세요:`,
-        `  기본 대역 쓰기: npm run lab -- ${stack} config set lab:network.prefix 192.168.56`,
+        `  기본 대역 쓰기: npm run lab -- ${stack} config set lab:network.prefix ${NETWORK.defaultPrefix}`,
         `  또는 지금 대역 허용하기: ${conf}에 "* ${prefix}.0/24" 줄을 추가하기(root 권한으로)`,
       ].join("\n"),
   }),
