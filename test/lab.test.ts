@@ -23,6 +23,7 @@ const FAKE = `#!/bin/sh
   echo "BACKEND $PULUMI_BACKEND_URL"
   echo "PASSPHRASE $PULUMI_CONFIG_PASSPHRASE"
   echo "TRANSPILE_ONLY $PULUMI_NODEJS_TRANSPILE_ONLY"
+  echo "COMPILE_CACHE $NODE_COMPILE_CACHE"
   echo "CWD $(pwd)"
 } >> "$FAKE_LOG"
 `;
@@ -85,6 +86,11 @@ describe("npm run lab", () => {
     expect(r.calls).toContain("STACK dev");
     expect(r.calls).toContain("PASSPHRASE k8sinfra-lab");
     expect(r.calls).toContain("TRANSPILE_ONLY true");
+    // Node 22+ keeps the compiled SDK and program between runs (0.4 s of a 2.7 s preview of dev);
+    // Node 20 ignores the variable.
+    expect(r.calls).toContain(
+      `COMPILE_CACHE ${path.join(r.project, ".lab", "node-compile-cache")}`,
+    );
     // Pulumi.yaml's relative backend URL resolves against this folder.
     expect(r.calls).toContain(`CWD ${r.project}`);
   }, 30_000);
@@ -110,8 +116,10 @@ describe("npm run lab", () => {
     const r = await lab(["practice", "up"], {
       PULUMI_CONFIG_PASSPHRASE: "mine",
       PULUMI_BACKEND_URL: "file:///tmp/elsewhere",
+      NODE_COMPILE_CACHE: "/tmp/my-compile-cache",
     });
     expect(r.calls).toContain("PASSPHRASE mine");
+    expect(r.calls).toContain("COMPILE_CACHE /tmp/my-compile-cache");
     expect(r.calls).toContain("BACKEND file:///tmp/elsewhere");
     expect(r.calls).not.toContain("k8sinfra-lab");
     // Only the CLI knows whether the stack exists in another backend.

@@ -37,6 +37,9 @@ export function labEnvironment(env: NodeJS.ProcessEnv, stack?: string): NodeJS.P
   }
   out.PULUMI_NODEJS_TRANSPILE_ONLY ??= "true";
   out.PULUMI_SKIP_UPDATE_CHECK ??= "true";
+  // Node 22+ keeps the SDK and the program compiled between runs (a no-change preview of dev: 2.7 s
+  // -> 2.3 s); Node 20 ignores it. In the work folder, which git ignores and a clone starts without.
+  out.NODE_COMPILE_CACHE ??= path.join(ROOT, ".lab", "node-compile-cache");
   // The CLI works on this stack without a `pulumi stack select` (a second CLI start) per command.
   if (stack) out.PULUMI_STACK = stack;
   return out;
