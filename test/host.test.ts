@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -14,7 +15,7 @@ import {
   NETWORKS_CONF,
   otherLabStacks,
 } from "../lib/host";
-import { vmDefinition } from "../lib/vagrant";
+import { vagrantfile, vmDefinition } from "../lib/vagrant";
 import { stoppedVmsNote } from "../stacks/lab";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { lastRegistrations, runStack } from "./harness";
@@ -381,6 +382,111 @@ describe("host/vm.js, what pulumi up runs around vagrant", () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("Vagrant is not installed or not on PATH");
   });
+
+  it("workers brought up in parallel never read a half-written nodes/*.rb: the Vagrantfile itself, loaded while they are written", () => {
+    // Each `vagrant up <worker>` loads the Vagrantfile, which evaluates every nodes/*.rb, while the
+    // other workers' resources write theirs. Here Ruby loads the stack's real Vagrantfile (with
+    // Vagrant's configure/define recorded, nothing run) again and again while three writers
+    // rewrite their definitions through host/vm.js: every definition present must be whole.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-parallel-"));
+    const work = path.join(dir, ".lab", "par");
+    fs.mkdirSync(path.join(work, "nodes"), { recursive: true });
+    fs.writeFileSync(path.join(work, "Vagrantfile"), vagrantfile("par"));
+    const workers = ["w1-k8s", "w2-k8s", "w3-k8s"];
+    workers.forEach((name, i) => {
+      const definition = vmDefinition({
+        name,
+        box: "bento/ubuntu-24.04",
+        vbName: `${name}(k8sinfra-lab par)`,
+        group: "/k8sinfra-lab/par",
+        cpus: 1,
+        memory: 2560,
+        ip: `192.168.56.10${i + 1}`,
+        sshPort: 60101 + i,
+        provision: [{ shell: "scripts/config.sh", env: { WORKER: name } }],
+      });
+      // Large enough that writing it is not one instant: a comment, then the block at its end.
+      fs.writeFileSync(
+        path.join(work, `${name}.src`),
+        `${`# padding ${"-".repeat(70)}\n`.repeat(4000)}${definition}`,
+      );
+    });
+    const reader = `
+      class Anything
+        def method_missing(*_args, &block)
+          block&.call(Anything.new)
+          self
+        end
+
+        def respond_to_missing?(*)
+          true
+        end
+      end
+      class Config < Anything
+        attr_reader :defined
+
+        def initialize
+          @defined = []
+        end
+
+        def vm
+          self
+        end
+
+        def define(name, *_opts, &block)
+          @defined << name
+          block&.call(Anything.new)
+        end
+      end
+      module Vagrant
+        def self.configure(_version)
+          config = Config.new
+          yield config
+          $defined = config.defined
+        end
+      end
+      vagrantfile = File.join(ARGV[0], "Vagrantfile")
+      loads = 0
+      problems = []
+      deadline = Time.now + 4
+      while Time.now < deadline
+        present = Dir.glob(File.join(ARGV[0], "nodes", "*.rb")).map { |f| File.basename(f, ".rb") }
+        begin
+          load vagrantfile
+          missing = present - $defined
+          problems << "defined #{$defined}, files #{present}" unless missing.empty?
+        rescue SyntaxError, StandardError => e
+          problems << e.class.name
+        end
+        loads += 1
+      end
+      puts "loads #{loads}"
+      puts problems.uniq.first(5)
+      exit(problems.empty? ? 0 : 1)
+    `;
+    fs.writeFileSync(path.join(dir, "reader.rb"), reader);
+    const writers = workers
+      .map(
+        (name) =>
+          `(for i in $(seq 40); do node ${JSON.stringify(path.join(PROJECT_DIR, "host", "vm.js"))} write .lab/par/nodes/${name}.rb < .lab/par/${name}.src || exit 1; done) &`,
+      )
+      .join("\n");
+    const r = spawnSync(
+      "sh",
+      ["-c", `ruby reader.rb .lab/par & reader=$!\n${writers}\nwait $reader`],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH}` },
+      },
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/^loads \d+/);
+    expect(Number(/^loads (\d+)/.exec(r.stdout)?.[1])).toBeGreaterThan(20);
+    expect(r.stdout.split("\n").slice(1).filter(Boolean)).toEqual([]);
+    expect(r.status).toBe(0);
+  }, 60_000);
 
   it("write and remove manage one file of the work folder", () => {
     const w = helper(["write", ".lab/ch2/scripts/config.sh"], "echo hi\n");

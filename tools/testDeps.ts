@@ -5,7 +5,7 @@
  *   npx tsx tools/testDeps.ts
  *
  * The tests run real tools, not stand-ins: shellcheck on every node script, `vagrant validate` on
- * each generated Vagrantfile, openssl on the registry's certificate, the JDK on the echo-ip app
+ * each generated Vagrantfile (and Ruby loading one), openssl on the registry's certificate, the JDK on the echo-ip app
  * (build-in-host.sh), and `kubectl kustomize` on the Kustomize folders. Without one, a test would
  * fail with a bare `spawn ... ENOENT`; this says what is missing and why instead.
  *
@@ -42,6 +42,13 @@ export const TOOLS: readonly Tool[] = [
     usedFor: "`vagrant validate` of each generated Vagrantfile (no VirtualBox needed)",
     apt: ["vagrant"],
     mac: "brew tap hashicorp/tap && brew install hashicorp/tap/hashicorp-vagrant",
+  },
+  {
+    command: "ruby",
+    usedFor:
+      "loads the generated Vagrantfile while workers' definitions are rewritten (Debian's vagrant brings it)",
+    apt: ["ruby"],
+    mac: "macOS ships ruby; or brew install ruby",
   },
   {
     command: "openssl",
