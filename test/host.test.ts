@@ -448,8 +448,9 @@ describe("host/vm.js, what pulumi up runs around vagrant", () => {
       vagrantfile = File.join(ARGV[0], "Vagrantfile")
       loads = 0
       problems = []
-      deadline = Time.now + 4
-      while Time.now < deadline
+      # Until the writers are done (the shell then creates "done"), at most half a minute.
+      deadline = Time.now + 30
+      until File.exist?("done") || Time.now > deadline
         present = Dir.glob(File.join(ARGV[0], "nodes", "*.rb")).map { |f| File.basename(f, ".rb") }
         begin
           load vagrantfile
@@ -468,12 +469,15 @@ describe("host/vm.js, what pulumi up runs around vagrant", () => {
     const writers = workers
       .map(
         (name) =>
-          `(for i in $(seq 40); do node ${JSON.stringify(path.join(PROJECT_DIR, "host", "vm.js"))} write .lab/par/nodes/${name}.rb < .lab/par/${name}.src || exit 1; done) &`,
+          `(for i in $(seq 20); do node ${JSON.stringify(path.join(PROJECT_DIR, "host", "vm.js"))} write .lab/par/nodes/${name}.rb < .lab/par/${name}.src || exit 1; done) & writers="$writers $!"`,
       )
       .join("\n");
     const r = spawnSync(
       "sh",
-      ["-c", `ruby reader.rb .lab/par & reader=$!\n${writers}\nwait $reader`],
+      [
+        "-c",
+        `ruby reader.rb .lab/par & reader=$!\n${writers}\nwait $writers\ntouch done\nwait $reader`,
+      ],
       {
         cwd: dir,
         encoding: "utf8",
