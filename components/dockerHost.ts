@@ -1,7 +1,7 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { NodeEndpoint } from "../lib/cluster";
+import { knownHostsEntry, type NodeEndpoint, pinnedSshOptions } from "../lib/cluster";
 
 /** Arguments of a `DockerHost`. */
 export interface DockerHostArgs {
@@ -44,26 +44,12 @@ export class DockerHost extends pulumi.ComponentResource {
     const keyFile = `${args.workDir}/ssh/id_ed25519`;
     const knownHostsFile = `${args.workDir}/ssh/known_hosts`;
     const key = file("ssh-key-file", keyFile, args.sshPrivateKey, true);
-    const knownHosts = file(
-      "known-hosts",
-      knownHostsFile,
-      endpoint.apply((e) => `[${e.ssh.host}]:${e.ssh.port} ${e.hostKey}\n`),
-      false,
-    );
+    const knownHosts = file("known-hosts", knownHostsFile, endpoint.apply(knownHostsEntry), false);
     this.provider = new docker.Provider(
       `${name}-docker`,
       {
         host: endpoint.apply((e) => `ssh://root@${e.ssh.host}:${e.ssh.port}`),
-        sshOpts: [
-          "-i",
-          keyFile,
-          "-o",
-          "IdentitiesOnly=yes",
-          "-o",
-          "StrictHostKeyChecking=yes",
-          "-o",
-          `UserKnownHostsFile=${knownHostsFile}`,
-        ],
+        sshOpts: pinnedSshOptions(keyFile, knownHostsFile),
         // The node does not exist yet during the first preview.
         disableDockerDaemonCheck: true,
       },

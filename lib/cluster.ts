@@ -32,6 +32,31 @@ export interface NodeEndpoint {
   readonly hostKey: string;
 }
 
+/**
+ * The node's line of a known_hosts file. Through a forwarded port OpenSSH names the host
+ * `[host]:port`; the key is the one the VM has now, so a VM built again brings its new key.
+ */
+export function knownHostsEntry(endpoint: NodeEndpoint): string {
+  return `[${endpoint.ssh.host}]:${endpoint.ssh.port} ${endpoint.hostKey}\n`;
+}
+
+/**
+ * The OpenSSH options for a lab node, as the Docker provider passes them to `ssh`: the stack's key
+ * only, and host-key checking on, against the known_hosts file the stack writes for that node.
+ */
+export function pinnedSshOptions(keyFile: string, knownHostsFile: string): string[] {
+  return [
+    "-i",
+    keyFile,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    `UserKnownHostsFile=${knownHostsFile}`,
+  ];
+}
+
 /** The lab cluster's parts a chapter builds on (vagrant and stack modes). */
 export interface LabAccess {
   readonly nodes: readonly LabNode[];

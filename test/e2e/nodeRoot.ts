@@ -103,12 +103,16 @@ export function prepareRoot(root: string): void {
   fs.copyFileSync(path.join(__dirname, "node", "recorder"), recorder);
   fs.chmodSync(recorder, 0o755);
   for (const tool of STANDIN_TOOLS) fs.symlinkSync("recorder", path.join(standins, tool));
-  // Each node its own host key, as each VM of the box makes at its first boot.
+  newHostKey(root);
+  mountProc(root);
+}
+
+/** Each node its own host key, as each VM of the box makes at its first boot. */
+export function newHostKey(root: string): void {
   for (const f of fs.readdirSync(path.join(root, "etc", "ssh"))) {
     if (f.startsWith("ssh_host_")) fs.rmSync(path.join(root, "etc", "ssh", f));
   }
   must("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", hostKeyFile(root)]);
-  mountProc(root);
 }
 
 export function mountProc(root: string): void {

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import {
   knownHostsLine,
   NodeUnavailable,
+  newHostKey,
   nodeProblem,
   prepareRoot,
   sshdConfig,
@@ -16,7 +17,15 @@ import {
   toolCalls,
   unmountProc,
 } from "./nodeRoot";
-import { freePort, listening, onCleanup, run, startProcess, waitFor } from "./processes";
+import {
+  freePort,
+  listening,
+  onCleanup,
+  run,
+  startProcess,
+  stopProcess,
+  waitFor,
+} from "./processes";
 import { Blocked } from "./runner";
 
 export interface SshNode {
@@ -34,6 +43,13 @@ export interface SshNode {
   clearCalls(): void;
   /** The node's SSH host key, as a known_hosts line. */
   readonly knownHosts: string;
+  /** A private key the node accepts for root. */
+  readonly clientKey: string;
+  /**
+   * The node as a VM built again: sshd stops, the node gets a new host key, sshd starts on the
+   * same port. `exec` and `knownHosts` follow the new key.
+   */
+  rebuildHostKey(): Promise<void>;
 }
 
 /** Starts a node under `dir`, accepting `authorizedKey` (an OpenSSH public key) for root too. */
@@ -74,18 +90,39 @@ export async function startSshNode(dir: string, authorizedKey = ""): Promise<Ssh
   );
   fs.mkdirSync("/run/sshd", { recursive: true });
   const log = path.join(dir, "sshd.log");
-  const child = startProcess("sshd", "/usr/sbin/sshd", ["-D", "-e", "-f", config], { log });
-  await waitFor("sshd", () => listening(host, port), { timeoutMs: 15_000, log, child });
+  const startSshd = async () => {
+    const child = startProcess("sshd", "/usr/sbin/sshd", ["-D", "-e", "-f", config], { log });
+    await waitFor("sshd", () => listening(host, port), { timeoutMs: 15_000, log, child });
+    return child;
+  };
+  let sshd = await startSshd();
 
-  const knownHosts = knownHostsLine(root, host, port);
   const knownHostsFile = path.join(keys, "known_hosts");
-  fs.writeFileSync(knownHostsFile, `${knownHosts}\n`);
+  let knownHosts = "";
+  const trust = () => {
+    knownHosts = knownHostsLine(root, host, port);
+    fs.writeFileSync(knownHostsFile, `${knownHosts}\n`);
+  };
+  trust();
   const callLog = path.join(root, "var", "log", "k8sinfra-lab-standin.jsonl");
   return {
     host,
     port,
     root,
-    knownHosts,
+    get knownHosts() {
+      return knownHosts;
+    },
+    clientKey,
+    async rebuildHostKey() {
+      await stopProcess(sshd);
+      await waitFor("sshd to stop", async () => !(await listening(host, port)), {
+        timeoutMs: 15_000,
+        log,
+      });
+      newHostKey(root);
+      sshd = await startSshd();
+      trust();
+    },
     file: (p) => path.join(root, p),
     exec: (command, stdin) =>
       sshExec({ host, port, key: clientKey, knownHosts: knownHostsFile }, command, stdin),

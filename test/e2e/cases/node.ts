@@ -6,8 +6,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { knownHostsEntry } from "../../../lib/cluster";
 import { BOOK_REPOSITORY, scriptText, shq } from "../../../lib/scripts";
 import { reveal, runStack } from "../../../tools/mockRun";
+import { run } from "../processes";
 import { type Case, check, same } from "../runner";
 import type { SshNode } from "../sshNode";
 
@@ -182,4 +184,79 @@ export const nodeCases: Case[] = [
       return `${calls.length} tool calls recorded; files and modes as the book's 4.4.2 leaves them`;
     },
   },
+  {
+    name: "node (ssh): m-k8s built again with a new host key: the Docker provider's ssh refuses the old key, and connects once the stack writes the new one",
+    run: (ctx) => rebuiltHostKey(ctx.ws.runDir, ctx.sshNode()),
+  },
 ];
+
+/**
+ * A VM built again has a new host key. The Docker provider reaches m-k8s with OpenSSH's `ssh` and
+ * the options the stack gives it (host-key checking on, against the known_hosts file the stack
+ * writes from the VM's current key); the command plugin pins the same key per connection. Here
+ * the real `ssh` with those options meets a real sshd before and after its key changes.
+ */
+async function rebuiltHostKey(runDir: string, started: Promise<SshNode>): Promise<string> {
+  const node = await started;
+  const plan = await runStack({ stack: "ch4" });
+  const provider = plan.resources.find((r) => r.type === "pulumi:providers:docker");
+  check(provider, "ch4 registers no Docker provider");
+  // Provider settings reach the engine as JSON text.
+  const raw = (reveal(provider.inputs) as { sshOpts: string | string[] }).sshOpts;
+  const sshOpts: string[] = typeof raw === "string" ? JSON.parse(raw) : raw;
+  check(sshOpts.includes("StrictHostKeyChecking=yes"), `host keys are not checked: ${sshOpts}`);
+  const keyFile = sshOpts[sshOpts.indexOf("-i") + 1];
+  const knownHostsFile = sshOpts
+    .find((o) => o.startsWith("UserKnownHostsFile="))
+    ?.slice("UserKnownHostsFile=".length);
+  check(keyFile && knownHostsFile, `no key or known_hosts file in ${sshOpts.join(" ")}`);
+  const writer = plan.resources.find(
+    (r) =>
+      r.type === "command:local:Command" &&
+      (reveal(r.inputs) as { create?: string }).create ===
+        `node host/vm.js write ${knownHostsFile}`,
+  );
+  check(writer, `ch4 writes no ${knownHostsFile}`);
+  const planned = (reveal(writer.inputs) as { stdin: string }).stdin;
+  check(
+    /^\[127\.0\.0\.1\]:60010 ssh-ed25519 \S+\n$/.test(planned),
+    `the known_hosts line for m-k8s is not [127.0.0.1]:60010 and its key: ${planned}`,
+  );
+
+  // The stack's folder as `pulumi up` leaves it: its key, and known_hosts written by host/vm.js.
+  const project = path.join(runDir, "host-key");
+  fs.mkdirSync(path.join(project, path.dirname(keyFile)), { recursive: true });
+  fs.copyFileSync(node.clientKey, path.join(project, keyFile));
+  fs.chmodSync(path.join(project, keyFile), 0o600);
+  const vmJs = path.resolve(__dirname, "..", "..", "..", "host", "vm.js");
+  const writeKnownHosts = () => {
+    const hostKey = node.knownHosts.split(" ").slice(1).join(" ");
+    const r = run(process.execPath, [vmJs, "write", knownHostsFile], {
+      cwd: project,
+      input: knownHostsEntry({ ssh: { host: node.host, port: node.port }, hostKey }),
+      allowFail: true,
+    });
+    check(r.status === 0, `host/vm.js write ${knownHostsFile} failed: ${r.stderr}`);
+  };
+  const ssh = () =>
+    run(
+      "ssh",
+      [...sshOpts, "-o", "BatchMode=yes", "-p", String(node.port), `root@${node.host}`, "true"],
+      { cwd: project, allowFail: true },
+    );
+
+  writeKnownHosts();
+  const first = ssh();
+  check(first.status === 0, `ssh to the node as built first failed:\n${first.stderr}`);
+  await node.rebuildHostKey();
+  const stale = ssh();
+  check(stale.status !== 0, "ssh accepted the new host key against the old known_hosts line");
+  check(
+    /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/.test(stale.stderr),
+    `ssh failed for another reason:\n${stale.stderr}`,
+  );
+  writeKnownHosts();
+  const again = ssh();
+  check(again.status === 0, `ssh after known_hosts was written again failed:\n${again.stderr}`);
+  return "old key refused (host identification changed), new key accepted once known_hosts holds the VM's new key";
+}
