@@ -28,6 +28,21 @@ export interface JenkinsCascParams {
 
 /** Label of the agents' pod template. */
 export const AGENT_LABEL = "docker-kubectl";
+
+/**
+ * What the agents take from m-k8s, each at the same path: Docker's socket, its CLI and the CLI's
+ * plugins, and kubectl. The plugins folder is where Docker's packages put buildx
+ * (`docker-buildx-plugin`) and one of the folders the CLI looks in: without buildx, Docker 29's
+ * `docker build` falls back to the legacy builder with a deprecation warning instead of BuildKit.
+ * Only the socket is writable: a job has no business changing m-k8s's programs.
+ */
+const AGENT_HOST_PATHS: readonly { readonly path: string; readonly readOnly: boolean }[] = [
+  { path: "/var/run/docker.sock", readOnly: false },
+  { path: "/usr/bin/docker", readOnly: true },
+  { path: "/usr/libexec/docker/cli-plugins", readOnly: true },
+  { path: "/usr/bin/kubectl", readOnly: true },
+];
+
 /** Id of the Slack token credential (the book's `slack-key`). */
 export const SLACK_CREDENTIAL = "slack-key";
 /** Environment variable the controller reads the Slack token from (a Kubernetes Secret). */
@@ -243,16 +258,15 @@ export function jenkinsCasc(p: JenkinsCascParams): string {
                 label: AGENT_LABEL,
                 nodeUsageMode: "NORMAL",
                 serviceAccount: jenkins.serviceAccount,
-                // The agents use m-k8s's Docker (socket and CLI) and kubectl, as the book's agents
-                // mounted them from their node; only m-k8s has Docker and trusts the registry for it.
+                // The agents use m-k8s's Docker (socket, CLI and its plugins) and kubectl, as the
+                // book's agents mounted them from their node; only m-k8s has Docker and trusts the
+                // registry for it.
                 nodeSelector: `kubernetes.io/hostname=${p.agentNode}`,
                 runAsUser: "0",
                 runAsGroup: "0",
-                volumes: ["/var/run/docker.sock", "/usr/bin/docker", "/usr/bin/kubectl"].map(
-                  (path) => ({
-                    hostPathVolume: { hostPath: path, mountPath: path },
-                  }),
-                ),
+                volumes: AGENT_HOST_PATHS.map(({ path, readOnly }) => ({
+                  hostPathVolume: { hostPath: path, mountPath: path, readOnly },
+                })),
                 yaml: YAML.stringify({
                   spec: {
                     tolerations: [

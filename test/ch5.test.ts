@@ -268,8 +268,53 @@ describe("5.3.1 jenkins-config.yaml as code", () => {
       template.volumes.map(
         (v: { hostPathVolume: { hostPath: string } }) => v.hostPathVolume.hostPath,
       ),
-    ).toEqual(["/var/run/docker.sock", "/usr/bin/docker", "/usr/bin/kubectl"]);
+    ).toEqual([
+      "/var/run/docker.sock",
+      "/usr/bin/docker",
+      "/usr/libexec/docker/cli-plugins",
+      "/usr/bin/kubectl",
+    ]);
     expect(template.nodeSelector).toBe("kubernetes.io/hostname=m-k8s");
+  });
+
+  // Where Docker's Debian packages put buildx: docker/docker-ce-packaging 2f12fe8861d6
+  // deb/common/rules l.29-38 (built with CGO_ENABLED=0, so it runs in any agent image) and l.115
+  // `install ... debian/docker-buildx-plugin/usr/libexec/docker/cli-plugins/docker-buildx`.
+  // Where the docker CLI looks for plugins: docker/cli v29.7.2 cli-plugins/manager/manager.go
+  // l.42-52 (the config file's cliPluginsExtraDirs, then ~/.docker/cli-plugins, then) and
+  // manager_unix.go l.15-20 (the system folders below); a plugin is a file `docker-<name>`
+  // (manager.go l.77-86). cmd/docker/builder.go l.111-128: `docker build` runs the buildx plugin;
+  // when it finds none, the CLI prints `DEPRECATED: The legacy builder is deprecated ...` (l.22-24)
+  // and builds with the legacy builder. The same folders and the same fallback at v29.0.0.
+  it("Docker 29: m-k8s's buildx plugin is in the agent where the docker CLI looks for plugins, read-only", () => {
+    const pluginDirs = [
+      "/usr/local/lib/docker/cli-plugins",
+      "/usr/local/libexec/docker/cli-plugins",
+      "/usr/lib/docker/cli-plugins",
+      "/usr/libexec/docker/cli-plugins",
+    ];
+    const buildxOnNode = "/usr/libexec/docker/cli-plugins/docker-buildx";
+    expect(fs.readFileSync(path.join(PROJECT_DIR, "scripts", "docker_install.sh"), "utf8")).toMatch(
+      /apt-get install .*\bdocker-buildx-plugin\b/,
+    );
+    const [template] = casc(base).jenkins.clouds[0].kubernetes.templates;
+    const mounts: { hostPath: string; mountPath: string; readOnly?: boolean }[] =
+      template.volumes.map((v: { hostPathVolume: unknown }) => v.hostPathVolume);
+    // The agent container's view of a file of m-k8s: under the hostPath of a volume, at its mountPath.
+    const mount = mounts.find(
+      (m) => buildxOnNode === m.hostPath || buildxOnNode.startsWith(`${m.hostPath}/`),
+    );
+    expect(mount, `no hostPath volume brings ${buildxOnNode} into the agent`).toBeDefined();
+    const inAgent = path.posix.join(
+      mount?.mountPath ?? "",
+      path.posix.relative(mount?.hostPath ?? "", buildxOnNode),
+    );
+    expect(pluginDirs).toContain(path.posix.dirname(inAgent));
+    expect(path.posix.basename(inAgent)).toBe("docker-buildx");
+    // jenkinsci/kubernetes-plugin 4423.vb_59f230b_ce53 volumes/HostPathVolume.java l.44-52, l.77
+    // (`hostPathVolume` with hostPath, mountPath, readOnly) and PodTemplateBuilder.java l.201-205:
+    // `readOnly` reaches the agent container's volumeMount.
+    expect(mount?.readOnly).toBe(true);
   });
 
   it("defines the four jobs: fs-echo-ip, pl-bulk-prod, the blue-green pipeline and dpy-pl-gitops", () => {
