@@ -52,6 +52,9 @@ export class DockerHost extends pulumi.ComponentResource {
         sshOpts: pinnedSshOptions(keyFile, knownHostsFile),
         // The node does not exist yet during the first preview.
         disableDockerDaemonCheck: true,
+        // No API version to pin for Docker 29, which refuses clients below 1.44: the provider's
+        // client asks the daemon first and speaks the lower of its own (1.51) and the daemon's
+        // (terraform-provider-docker v4.5.0 internal/provider/config.go, bridged by @pulumi/docker 5).
       },
       { parent: this, dependsOn: [...args.dependsOn, key, knownHosts] },
     );
