@@ -1,7 +1,7 @@
 /**
- * Which language the reader's messages are in. Most readers of the book read Korean; the project's
- * own output (plans, docs, tests) stays English, only what tells a reader to fix something follows
- * the locale.
+ * Which language the reader's messages are in. Most readers of the book read Korean: what tells a
+ * reader to fix something, a stack's outputs and the offline plan's own lines follow the locale;
+ * commands, keys and names inside them stay as they are. Tests and generated files stay English.
  */
 
 /** The languages messages are written in. */

@@ -545,6 +545,109 @@ const CATALOGUE = {
         `  또는 지금 대역 허용하기: ${conf}에 "* ${prefix}.0/24" 줄을 추가하기(root 권한으로)`,
       ].join("\n"),
   }),
+
+  // ---- what a stack's outputs and the offline plan tell the reader -------------------------------
+  // Commands, keys and names inside them stay verbatim; the prose around them follows the locale.
+  clusterOwnVms: both({
+    en: (count: number, names: readonly string[], dir: string, kubernetes: string) =>
+      `vagrant: ${count} VMs (${list(names)}) in ${dir}/, Kubernetes ${kubernetes}`,
+    ko: (count, names, dir, kubernetes) =>
+      `vagrant: VM ${count}대(${list(names)}), 작업 폴더 ${dir}/, 쿠버네티스 ${kubernetes}`,
+  }),
+  clusterOfStack: both({
+    en: (other: string, names: readonly string[], kubernetes: string) =>
+      `stack: the lab cluster of stack ${other} (${list(names)}, Kubernetes ${kubernetes})`,
+    ko: (other, names, kubernetes) =>
+      `stack: 스택 ${other}의 실습용 클러스터(${list(names)}, 쿠버네티스 ${kubernetes})`,
+  }),
+  clusterRendered: both({
+    en: (dir: string) => `render: manifests are written to ${dir}/ (nothing is applied)`,
+    ko: (dir) => `render: 매니페스트를 ${dir}/에 씁니다(클러스터에는 아무것도 적용하지 않습니다)`,
+  }),
+  clusterOfKubeconfig: both({
+    en: (context: string | undefined, source: string) =>
+      `kubeconfig: ${context ? `context ${context}` : "current context"} of ${source}`,
+    ko: (context, source) =>
+      `kubeconfig: ${source}의 ${context ? `컨텍스트 ${context}` : "현재 컨텍스트"}`,
+  }),
+  kubeconfigDefaultSource: both({
+    en: () => "$KUBECONFIG or ~/.kube/config",
+    ko: () => "$KUBECONFIG 또는 ~/.kube/config",
+  }),
+  kubeconfigSecretSource: both({
+    en: () => "the kubeconfig in secret config",
+    ko: () => "시크릿 설정에 있는 kubeconfig",
+  }),
+  buildOnThisCluster: both({
+    en: (command: string) => `${command}   # or any other chapter: they build on this cluster`,
+    ko: (command) => `${command}   # 다른 장도 됩니다: 모두 이 클러스터 위에서 실습합니다`,
+  }),
+  nodeAddress: both({ en: () => "<node address>", ko: () => "<노드 주소>" }),
+  nodePortPicked: both({
+    en: (service: string) => `the node port the API server picks: kubectl get service ${service}`,
+    ko: (service) => `API 서버가 정하는 노드포트: kubectl get service ${service}`,
+  }),
+  autoscaleRange: both({
+    en: (min: number, max: number, cpu: number) => `${min}..${max} pods at ${cpu}% CPU`,
+    ko: (min, max, cpu) => `파드 ${min}..${max}개, CPU ${cpu}% 기준`,
+  }),
+  speakerPerNode: both({
+    en: (command: string) => `${command}  # one speaker per node`,
+    ko: (command) => `${command}  # 노드마다 speaker가 하나씩`,
+  }),
+  cordonDrainRendered: both({
+    en: () => "render mode: cordon and drain act on a running cluster and are left out",
+    ko: () => "render 모드: cordon과 drain은 실행 중인 클러스터에서만 하므로 빠집니다",
+  }),
+  failureLabsOff: both({
+    en: () => "off (lab:ch4.failureLabs true turns them on)",
+    ko: () => "꺼짐 (lab:ch4.failureLabs를 true로 하면 켜집니다)",
+  }),
+  slackNotices: both({
+    en: (channel: string) => `notices to ${channel}`,
+    ko: (channel) => `${channel} 채널로 알림`,
+  }),
+  slackOff: both({
+    en: () => "off (set lab:ch6.slackWebhook as a secret)",
+    ko: () => "꺼짐 (lab:ch6.slackWebhook을 시크릿으로 설정하면 켜집니다)",
+  }),
+  addressPending: both({
+    en: (command: string) => `pending: ${command}`,
+    ko: (command) => `주소 대기 중: ${command}`,
+  }),
+  notAppliedRendered: both({
+    en: () => "not applied (render mode)",
+    ko: () => "적용하지 않음 (render 모드)",
+  }),
+  noLoadBalancerOwnCluster: both({
+    en: (service: string, forward: string) =>
+      `pending: a cluster without a load balancer (kind, minikube) leaves ${service} <pending>; ${forward}, or run minikube tunnel (minikube) or cloud-provider-kind (kind) and watch kubectl get service ${service}`,
+    ko: (service, forward) =>
+      `주소 대기 중: 로드밸런서가 없는 클러스터(kind, minikube)에서는 ${service}가 <pending>으로 남습니다. ${forward} 하거나, minikube tunnel(minikube) 또는 cloud-provider-kind(kind)를 실행하고 kubectl get service ${service}로 지켜보세요`,
+  }),
+  noLoadBalancerLabCluster: both({
+    en: (forward: string) =>
+      `pending: the lab cluster gives LoadBalancer addresses once MetalLB is on it (npm run lab -- ch3 up, or ch5, ch6, kia); until then ${forward}`,
+    ko: (forward) =>
+      `주소 대기 중: 실습용 클러스터는 MetalLB가 설치되어야 LoadBalancer 주소를 줍니다(npm run lab -- ch3 up, 또는 ch5, ch6, kia). 그때까지는 ${forward}`,
+  }),
+  portForward: both({
+    en: (service: string, port: number) =>
+      `kubectl port-forward service/${service} 8080:${port}, then http://127.0.0.1:8080`,
+    ko: (service, port) =>
+      `kubectl port-forward service/${service} 8080:${port} 실행 후 http://127.0.0.1:8080`,
+  }),
+  planHeader: both({
+    en: (stack: string, chapter: string, resources: number, components: number) =>
+      `Stack ${stack}: chapter ${chapter}, ${resources} resources (${components} components)`,
+    ko: (stack, chapter, resources, components) =>
+      `스택 ${stack}: 장 ${chapter}, 리소스 ${resources}개 (컴포넌트 ${components}개)`,
+  }),
+  planOutputs: both({ en: () => "Outputs:", ko: () => "출력:" }),
+  planFooter: both({
+    en: (seconds: string) => `Planned offline in ${seconds} s; nothing was changed.`,
+    ko: (seconds) => `오프라인으로 ${seconds}초 만에 계획했습니다. 바뀐 것은 없습니다.`,
+  }),
 };
 
 /** The messages of one language: the same names, the same parameters. */

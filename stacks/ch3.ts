@@ -28,6 +28,7 @@ import {
   type LabConfig,
 } from "../lib/config";
 import { bookMeta, CHANGE_CAUSE, SKIP_AWAIT } from "../lib/k8s";
+import { messages } from "../lib/messages";
 import { bookSections, networkPrefix } from "./common";
 
 type Settings = ChapterSettings<"ch3">;
@@ -191,7 +192,7 @@ function nodePort(ch: Chapter) {
       const picked = spec?.ports?.[0]?.nodePort;
       // Known once the API server holds the Service; a plan or render mode never has it.
       return picked === undefined
-        ? `the node port the API server picks: kubectl get service ${n.serviceV2}`
+        ? messages().nodePortPicked(n.serviceV2)
         : url("http", ch.nodeAddress, picked);
     }),
   };
@@ -350,7 +351,10 @@ function hpa(ch: Chapter) {
     { ...opts, dependsOn: [app.deployment, ...metrics.ready] },
   );
   if (ch.s.loadGenerator) loadGenerator(opts, app.deployment);
-  return { [h.service]: app.address, autoscale: `${h.min}..${h.max} pods at ${h.cpuPercent}% CPU` };
+  return {
+    [h.service]: app.address,
+    autoscale: messages().autoscaleRange(h.min, h.max, h.cpuPercent),
+  };
 }
 
 /**
@@ -394,7 +398,7 @@ function loadGenerator(opts: pulumi.CustomResourceOptions, app: pulumi.Resource)
 /** 3.4.1 데몬셋: MetalLB's speaker runs on every node; `lab:cluster.workers 4` adds `w4-k8s` and a speaker. */
 function daemonSet(ch: Chapter) {
   if (!ch.metalLb) return undefined;
-  return `kubectl get pods -n ${CH3.loadBalancer.namespace} -o wide  # one speaker per node`;
+  return messages().speakerPerNode(`kubectl get pods -n ${CH3.loadBalancer.namespace} -o wide`);
 }
 
 /** 3.4.2 컨피그맵: `cfgmap` behind `cfgmap-svc`; the book's ConfigMap edit is `lab:ch3.lbRange 21-23`. */
@@ -563,7 +567,7 @@ export function buildCh3(config: LabConfig<"ch3">, cluster: LabCluster) {
     s,
     cluster,
     awaitLb: config.cluster.awaitLoadBalancer ?? cluster.lab !== undefined,
-    nodeAddress: firstWorker?.ip ?? "<node address>",
+    nodeAddress: firstWorker?.ip ?? messages().nodeAddress(),
     section: bookSections("ch3", cluster),
     replicas: (name) => s.replicas[name] ?? CH3_SCALABLE[name],
   };
@@ -588,7 +592,7 @@ export function buildCh3(config: LabConfig<"ch3">, cluster: LabCluster) {
   if (on("3.4.3")) outputs.nfs = persistentVolumes(ch);
   if (on("3.4.4")) outputs.statefulSet = statefulSet(ch);
   if (cluster.mode === "render" && (s.cordon.length || s.drain.length)) {
-    outputs.note = "render mode: cordon and drain act on a running cluster and are left out";
+    outputs.note = messages().cordonDrainRendered();
   }
   // Only on the lab cluster: the engine warns about every undefined stack output.
   if (lab) {

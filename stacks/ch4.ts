@@ -16,6 +16,7 @@ import { CH4 } from "../lib/book";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { SKIP_AWAIT } from "../lib/k8s";
+import { messages } from "../lib/messages";
 import { nodeStep } from "../lib/nodeStep";
 import * as scripts from "../lib/scripts";
 import type { LabNode } from "../lib/vagrant";
@@ -244,6 +245,6 @@ export function buildCh4(config: LabConfig<"ch4">, cluster: LabCluster) {
       fingerprint: pushed.reg.fingerprint,
     },
     success2: fromRegistry,
-    failureLabs: failures ?? "off (lab:ch4.failureLabs true turns them on)",
+    failureLabs: failures ?? messages().failureLabsOff(),
   };
 }

@@ -226,9 +226,7 @@ function prometheus(
     outputs: {
       prometheus: `http://${serverAddress}`,
       alertmanager: `http://${alertmanagerAddress}`,
-      slack: slack
-        ? `notices to ${config.settings.slackChannel}`
-        : "off (set lab:ch6.slackWebhook as a secret)",
+      slack: slack ? messages().slackNotices(config.settings.slackChannel) : messages().slackOff(),
     },
   };
 }

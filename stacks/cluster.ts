@@ -5,6 +5,7 @@
  */
 import type { LabConfig } from "../lib/config";
 import type { HostFacts } from "../lib/host";
+import { messages } from "../lib/messages";
 import { buildLabCluster, kubeconfigFilePath } from "./labCluster";
 
 /** Builds the lab cluster and returns its outputs, `labCluster` among them for the chapters. */
@@ -16,7 +17,7 @@ export function buildCluster(config: LabConfig<"cluster">, host: HostFacts) {
     labCluster: contract,
     next: [
       `kubectl --kubeconfig ${kubeconfigFilePath(config.stack)} get nodes`,
-      "npm run lab -- ch3 up   # or any other chapter: they build on this cluster",
+      messages().buildOnThisCluster("npm run lab -- ch3 up"),
     ],
   };
 }

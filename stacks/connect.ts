@@ -16,13 +16,14 @@ import {
 import { type ClusterSettings, type LabConfig, localPath } from "../lib/config";
 import { ConfigError, UnavailableError } from "../lib/errors";
 import type { HostFacts } from "../lib/host";
+import { messages } from "../lib/messages";
 import { claimFile, claimProblems, sharedParts } from "../lib/sharedParts";
 import { type LabNode, workDir } from "../lib/vagrant";
 import { buildLabCluster, kubeconfigFilePath, kubectlOnMaster } from "./labCluster";
 
 function kubeconfigSource(kubeconfig: ClusterSettings["kubeconfig"]): string {
-  if (kubeconfig === undefined) return "$KUBECONFIG or ~/.kube/config";
-  return typeof kubeconfig === "string" ? kubeconfig : "the kubeconfig in secret config";
+  if (kubeconfig === undefined) return messages().kubeconfigDefaultSource();
+  return typeof kubeconfig === "string" ? kubeconfig : messages().kubeconfigSecretSource();
 }
 
 /**
@@ -111,7 +112,11 @@ async function clusterOfStack(config: LabConfig, host: HostFacts): Promise<LabCl
     kubectl: kubectlOnMaster(lab),
     awaitLoadBalancers: config.cluster.awaitLoadBalancer ?? false,
     secretValue: (value) => value,
-    description: `stack: the lab cluster of stack ${other} (${nodes.map((n) => n.name).join(", ")}, Kubernetes ${contract.kubernetesVersion})`,
+    description: messages().clusterOfStack(
+      other,
+      nodes.map((n) => n.name),
+      contract.kubernetesVersion,
+    ),
     outputs: {
       clusterStack: other,
       kubeconfigFile: kubeconfigFilePath(other),
@@ -170,7 +175,7 @@ export async function connectCluster(
           awaitLoadBalancers: false,
           renderDir: cluster.renderDir,
           secretValue: () => REDACTED,
-          description: `render: manifests are written to ${cluster.renderDir}/ (nothing is applied)`,
+          description: messages().clusterRendered(cluster.renderDir),
           outputs: {},
         },
         outputs: {},
@@ -208,7 +213,10 @@ export async function connectCluster(
                     opts,
                   );
                 },
-          description: `kubeconfig: ${cluster.context ? `context ${cluster.context}` : "current context"} of ${kubeconfigSource(cluster.kubeconfig)}`,
+          description: messages().clusterOfKubeconfig(
+            cluster.context,
+            kubeconfigSource(cluster.kubeconfig),
+          ),
           outputs: {},
         },
         outputs: {},

@@ -12,6 +12,7 @@ import { chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { bookMeta } from "../lib/k8s";
+import { messages } from "../lib/messages";
 import {
   bookSections,
   dockerOnMaster,
@@ -102,7 +103,9 @@ export function buildKia(config: LabConfig<"kia">, cluster: LabCluster) {
     image,
     replicas: config.settings.replicas,
     url: loadBalancerAddress(service).apply((a) =>
-      a ? `http://${a}:${KIA.port}` : "pending: kubectl get service kubia-http",
+      a
+        ? `http://${a}:${KIA.port}`
+        : messages().addressPending(`kubectl get service ${KIA.service}`),
     ),
     tryIt: [
       `curl http://<EXTERNAL-IP>:${KIA.port}`,

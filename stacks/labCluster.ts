@@ -20,6 +20,7 @@ import {
 } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { type HostFacts, requireHost } from "../lib/host";
+import { messages } from "../lib/messages";
 import { nodeStep } from "../lib/nodeStep";
 import { kubernetesProvisioning } from "../lib/provisioning";
 import { labNodes, workDir } from "../lib/vagrant";
@@ -139,7 +140,12 @@ export function buildLabCluster(config: LabConfig, host: HostFacts): BuiltLabClu
       // MetalLB gives LoadBalancer addresses on the lab cluster; until a chapter installs it, nothing does.
       awaitLoadBalancers: cluster.awaitLoadBalancer ?? false,
       secretValue: (value) => value,
-      description: `vagrant: ${nodes.length} VMs (${nodes.map((n) => n.name).join(", ")}) in ${vms.workDir}/, Kubernetes ${versions.kubernetes}`,
+      description: messages().clusterOwnVms(
+        nodes.length,
+        nodes.map((n) => n.name),
+        vms.workDir,
+        versions.kubernetes,
+      ),
       outputs: {
         nodes: nodes.map(({ name, ip, sshPort, cpus, memory }) => ({
           name,

@@ -12,6 +12,7 @@ import { type Color, PRACTICE } from "../lib/book";
 import type { LabCluster } from "../lib/cluster";
 import type { ChapterSettings } from "../lib/config";
 import { bookMeta, CHANGE_CAUSE } from "../lib/k8s";
+import { messages } from "../lib/messages";
 import { VERSIONS } from "../lib/versions";
 
 type Settings = ChapterSettings<"practice">;
@@ -210,12 +211,11 @@ function blueGreenLab(settings: Settings, cluster: LabCluster) {
  * cluster has one only once a chapter installed MetalLB on it.
  */
 export function noAddressYet(mode: LabCluster["mode"], service: string, port: number): string {
-  if (mode === "render") return "not applied (render mode)";
-  const forward = `kubectl port-forward service/${service} 8080:${port}, then http://127.0.0.1:8080`;
-  if (mode === "kubeconfig") {
-    return `pending: a cluster without a load balancer (kind, minikube) leaves ${service} <pending>; ${forward}, or run minikube tunnel (minikube) or cloud-provider-kind (kind) and watch kubectl get service ${service}`;
-  }
-  return `pending: the lab cluster gives LoadBalancer addresses once MetalLB is on it (npm run lab -- ch3 up, or ch5, ch6, kia); until then ${forward}`;
+  const m = messages();
+  if (mode === "render") return m.notAppliedRendered();
+  const forward = m.portForward(service, port);
+  if (mode === "kubeconfig") return m.noLoadBalancerOwnCluster(service, forward);
+  return m.noLoadBalancerLabCluster(forward);
 }
 
 /** Builds the practice stack in the order of the notes and returns its outputs. */

@@ -111,13 +111,19 @@ export function planTree(run: StackRun): string {
   };
   walk(undefined, "");
   const components = run.resources.filter((r) => !r.custom).length;
-  const header = `Stack ${run.stack}: chapter ${String(run.outputs.chapter)}, ${run.resources.length} resources (${components} components)`;
+  const m = messages();
+  const header = m.planHeader(
+    run.stack,
+    String(run.outputs.chapter),
+    run.resources.length,
+    components,
+  );
   const outputs = JSON.stringify(run.outputs, null, 2)
     .split("\n")
     .map((l) => `  ${l}`)
     .join("\n");
-  const footer = `Planned offline in ${(run.elapsedMs / 1000).toFixed(1)} s; nothing was changed.`;
-  return [header, ...lines, "", "Outputs:", outputs, "", footer, ""].join("\n");
+  const footer = m.planFooter((run.elapsedMs / 1000).toFixed(1));
+  return [header, ...lines, "", m.planOutputs(), outputs, "", footer, ""].join("\n");
 }
 
 /**
