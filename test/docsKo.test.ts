@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { KOREAN, stacksIn, withCurrentGraphs } from "../tools/docs";
 import { PROJECT_DIR } from "../tools/mockRun";
 
 /** Every chapter guide, each in English and in Korean. */
@@ -149,14 +150,19 @@ const hangul = (text: string) => text.match(/[\uac00-\ud7a3]/g)?.length ?? 0;
 /** Latin letters in a text. */
 const latin = (text: string) => text.match(/[A-Za-z]/g)?.length ?? 0;
 
-/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens. */
+/**
+ * GitHub's anchor of a heading, as github-slugger reproduces it: lower case; symbols, controls and
+ * punctuation other than `-` and `_` dropped; each space a hyphen; letters of every script kept, so
+ * a Korean heading keeps its Hangul (Flet/github-slugger@2.0.0: index.js lines 73-77,
+ * script/generate-regex.js lines 8-31, test/fixtures.json lines 198-199 and 273-274).
+ */
 function anchor(heading: string): string {
   return heading
     .replace(/`/g, "")
     .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, "")
-    .replace(/\s/g, "-");
+    .replace(/[^\p{L}\p{M}\p{Nd}\p{Nl}\p{Pc} -]/gu, "")
+    .replace(/ /g, "-");
 }
 
 const isExternal = (target: string) => /^[a-z][a-z0-9+.-]*:/i.test(target);
@@ -180,7 +186,7 @@ function read(file: string): string {
 }
 
 describe("the chapter guides", () => {
-  it("are the eight of the list, each with its Korean version beside it", () => {
+  it("are the eight of the list: a new English guide needs its Korean version here too", () => {
     const english = fs
       .readdirSync(path.join(PROJECT_DIR, "docs"))
       .filter((f) => f.endsWith(".md"))
@@ -205,7 +211,14 @@ describe.each(GUIDES)("docs/ko/%s.md", (name) => {
 
   it("exists beside the English guide and is written in Korean", () => {
     const { korean } = load();
-    const prose = korean.prose.join("\n").replace(/`[^`]*`/g, "");
+    // The words a reader reads: no code, link targets, link definitions or HTML comments.
+    const prose = korean.prose
+      .join("\n")
+      .replace(/<!--[\s\S]*?-->/g, "")
+      .replace(/^\s*\[[^\]]+\]:.*$/gm, "")
+      .replace(/`[^`]*`/g, "")
+      .replace(/\]\([^)]*\)/g, "]")
+      .replace(/<https?:[^>]*>/g, "");
     // A copy of the English guide has the same shape: the Korean one has more Hangul than Latin.
     expect(hangul(prose), "Hangul syllables against Latin letters").toBeGreaterThan(latin(prose));
     const untranslated = korean.headings.filter((h) => hangul(h.text) === 0).map((h) => h.text);
@@ -233,6 +246,13 @@ describe.each(GUIDES)("docs/ko/%s.md", (name) => {
     expect(graphs(korean)).toEqual(graphs(english));
   });
 
+  it("is kept current by npm run docs: the stack's graph under the legend in Korean", async () => {
+    const { en, ko } = load();
+    expect(stacksIn(ko)).toEqual(stacksIn(en));
+    expect(ko, "run npm run docs").toBe(await withCurrentGraphs(ko, KOREAN));
+    for (const stack of stacksIn(ko)) expect(ko).toContain(KOREAN.below(stack));
+  });
+
   it("names the same lab:* keys", () => {
     const { en, ko } = load();
     expect(labKeys(en).length).toBeGreaterThan(0);
@@ -244,12 +264,17 @@ describe.each(GUIDES)("docs/ko/%s.md", (name) => {
     expect(inlineCommands(korean)).toEqual(inlineCommands(english));
   });
 
-  it("keeps every inline code of the English guide verbatim (object names, addresses, ports, versions)", () => {
+  it("keeps every inline code of the English guide verbatim, as often (object names, addresses, ports, versions)", () => {
     const { english, korean } = load();
-    const kept = new Set(korean.inlineCode.map(withoutPlaceholders));
-    const lost = [...new Set(english.inlineCode.map(withoutPlaceholders))].filter(
-      (c) => !kept.has(c),
-    );
+    const counts = (g: Guide) => {
+      const n = new Map<string, number>();
+      for (const c of g.inlineCode.map(withoutPlaceholders)) n.set(c, (n.get(c) ?? 0) + 1);
+      return n;
+    };
+    const kept = counts(korean);
+    const lost = [...counts(english)]
+      .filter(([code, n]) => (kept.get(code) ?? 0) < n)
+      .map(([code, n]) => `${code} (${kept.get(code) ?? 0} of ${n})`);
     expect(lost).toEqual([]);
   });
 
