@@ -1,8 +1,9 @@
 /**
  * Keeps the dependency graphs in docs/ current. Every block between `<!-- plan:mermaid <stack> -->`
- * and `<!-- /plan:mermaid -->` in docs/*.md is replaced by that stack's graph as a learner reads it
- * (the cluster folded into one box, `chapterGraph`), and docs/graphs/<stack>.full.md holds the
- * stack's whole graph, every resource of the cluster included.
+ * and `<!-- /plan:mermaid -->` in docs/*.md and in their Korean versions docs/ko/*.md is replaced by
+ * that stack's graph as a learner reads it (the cluster folded into one box, `chapterGraph`), the
+ * same graph in both languages under a legend in the guide's language; docs/graphs/<stack>.full.md
+ * holds the stack's whole graph, every resource of the cluster included.
  *
  *   npm run docs
  */
@@ -30,6 +31,33 @@ export const fullGraphFile = (stack: string) => `${GRAPHS_DIR}/${stack}.full.md`
 const LEGEND =
   "A solid arrow runs from what must exist first to what waits for it; a dotted arrow from what " +
   "an object is created through (the cluster, Docker on `m-k8s`) to the object.";
+
+/** A language the chapter guides are written in, and the words it puts under a graph. */
+export interface GuideLanguage {
+  /** The guides' folder, relative to the project. */
+  dir: string;
+  /** What follows a graph: the legend and the link to the stack's whole graph. */
+  below(stack: string): string;
+}
+
+/** The chapter guides as written, docs/*.md. */
+export const ENGLISH: GuideLanguage = {
+  dir: "docs",
+  below: (stack) =>
+    `${LEGEND} Every resource of the stack, the cluster's own included: [graphs/${stack}.full.md](graphs/${stack}.full.md).`,
+};
+
+/** Their Korean versions for the book's readers, docs/ko/*.md; the whole graphs are shared. */
+export const KOREAN: GuideLanguage = {
+  dir: "docs/ko",
+  below: (stack) =>
+    "실선 화살표는 먼저 있어야 하는 것에서 그것을 기다리는 것으로 이어지고, 점선 화살표는 오브젝트를 " +
+    "만드는 통로(클러스터, `m-k8s`의 도커)에서 그 오브젝트로 이어집니다. 클러스터 자체의 리소스를 포함한 " +
+    `스택의 모든 리소스는 [graphs/${stack}.full.md](../graphs/${stack}.full.md)에 있습니다.`,
+};
+
+/** Every language of the guides, English first: a whole-graph page links the English guide. */
+export const LANGUAGES: readonly GuideLanguage[] = [ENGLISH, KOREAN];
 
 /** Offline plans, one per stack and process: planning a stack takes about a second. */
 const plans = new Map<string, StackRun>();
@@ -63,7 +91,10 @@ export function graphBlocks(text: string): Map<string, string> {
 }
 
 /** The text of a document with its graph blocks brought up to date. */
-export async function withCurrentGraphs(text: string): Promise<string> {
+export async function withCurrentGraphs(
+  text: string,
+  language: GuideLanguage = ENGLISH,
+): Promise<string> {
   const graphs = new Map<string, string>();
   for (const stack of stacksIn(text)) {
     graphs.set(stack, toMermaid(learnerGraph(await planOf(stack))));
@@ -71,7 +102,7 @@ export async function withCurrentGraphs(text: string): Promise<string> {
   return text.replace(
     BLOCK,
     (_, open: string, stack: string, close: string) =>
-      `${open}\`\`\`mermaid\n${graphs.get(stack)}\`\`\`\n\n${LEGEND} Every resource of the stack, the cluster's own included: [graphs/${stack}.full.md](graphs/${stack}.full.md).\n${close}`,
+      `${open}\`\`\`mermaid\n${graphs.get(stack)}\`\`\`\n\n${language.below(stack)}\n${close}`,
   );
 }
 
@@ -94,9 +125,10 @@ export function fullGraphPage(run: StackRun, doc: string): string {
   ].join("\n");
 }
 
-/** The documents with graph blocks. */
-export function documents(): string[] {
-  const dir = path.join(PROJECT_DIR, "docs");
+/** The documents of a language with graph blocks. */
+export function documents(language: GuideLanguage = ENGLISH): string[] {
+  const dir = path.join(PROJECT_DIR, language.dir);
+  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith(".md"))
@@ -111,13 +143,15 @@ export function documents(): string[] {
  */
 export async function generatedFiles(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  for (const file of documents()) {
-    const text = fs.readFileSync(file, "utf8");
-    files.set(file, await withCurrentGraphs(text));
-    for (const stack of stacksIn(text)) {
-      const page = path.join(PROJECT_DIR, fullGraphFile(stack));
-      if (!files.has(page))
-        files.set(page, fullGraphPage(await planOf(stack), path.basename(file)));
+  for (const language of LANGUAGES) {
+    for (const file of documents(language)) {
+      const text = fs.readFileSync(file, "utf8");
+      files.set(file, await withCurrentGraphs(text, language));
+      for (const stack of stacksIn(text)) {
+        const page = path.join(PROJECT_DIR, fullGraphFile(stack));
+        if (!files.has(page))
+          files.set(page, fullGraphPage(await planOf(stack), path.basename(file)));
+      }
     }
   }
   return files;
