@@ -131,6 +131,26 @@ export const VERSIONS = {
     },
   },
   /**
+   * The helm CLI on m-k8s, in place of the book's v3.2.1 from `get-helm-3` (5.2.3): the Helm 3
+   * release whose library the Kubernetes provider embeds to install the chapters' charts
+   * (`helm.sh/helm/v3 v3.20.2` in pulumi/pulumi-kubernetes provider/go.mod), so that `helm list`
+   * and `helm history` read the releases it writes (Secrets `sh.helm.release.v1.<release>.v<n>`).
+   * `sha256` is each archive's checksum as the release lists it (`helm-<version>-linux-<arch>.tar.gz`).
+   */
+  helm: {
+    version: "v3.20.2",
+    sha256: {
+      amd64: "258e830a9e613c8a7a302d6059b4bb3b9758f2f3e1bb8ea0d707ce10a9a72fea",
+      arm64: "5ea2d6bc2cda3f8edf985e028809f5a9278f404fb8ab24044de9b7cb9b79a691",
+    },
+    verified: {
+      source: "helm/helm",
+      tag: "v3.20.2",
+      commit: "8fb76d6ab555577e98e23b7500009537a471feee",
+      file: "release notes of v3.20.2 (get.helm.sh/helm-v3.20.2-linux-<arch>.tar.gz.sha256sum)",
+    },
+  },
+  /**
    * Plugins installed besides the Jenkins chart's own, pinned (`controller.installLatestPlugins`
    * is off). Both need Jenkins >= 2.479.3 (their pom.xml `jenkins.version`), which 2.568.2 is.
    */
