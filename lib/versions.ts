@@ -29,7 +29,8 @@ export const VERSIONS = {
    * where each version was found to exist (the chart research of the project: bare snapshots of the
    * chart repositories, `git show <tag>:<file>`); pin only versions that can be found there.
    * `release` is the Helm release name where the book's `kubectl get` shows the chart's objects
-   * (the chart names them `<release>-<component>`); without it Pulumi uses the resource's name.
+   * (the chart names them `<release>-<component>`); without it the provider would make one up from
+   * the resource's name and a random suffix.
    */
   charts: {
     metallb: {
