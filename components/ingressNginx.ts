@@ -1,13 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../lib/charts";
+import { helmInstall } from "../lib/helmInstall";
 import { VERSIONS } from "../lib/versions";
 
 /** Arguments of an `IngressNginx`. */
 export interface IngressNginxArgs {
-  /** Which chart to render: its repository, or an archive of `lab:charts.dir`. */
+  /** Which chart to install: its repository, or an archive of `lab:charts.dir`. */
   readonly chart: ChartSource;
-  /** Namespace of the controller (the book's `ingress-nginx`). */
+  /** Namespace of the controller and its release (the book's `ingress-nginx`). */
   readonly namespace: string;
   /** Node port of HTTP (the book's 30100). */
   readonly httpNodePort: number;
@@ -17,7 +18,8 @@ export interface IngressNginxArgs {
 
 /**
  * The NGINX ingress controller, published on fixed node ports as the book's `ingress.yaml` Service
- * does. From its official chart instead of the book's copy of 0.30's `mandatory.yaml`.
+ * does. From its official chart, as the Helm release `ingress-nginx`, instead of the book's copy of
+ * 0.30's `mandatory.yaml`.
  */
 export class IngressNginx extends pulumi.ComponentResource {
   /** The IngressClass an Ingress names. */
@@ -32,17 +34,18 @@ export class IngressNginx extends pulumi.ComponentResource {
       { metadata: { name: args.namespace } },
       { parent: this },
     );
-    const release = new k8s.helm.v4.Chart(
-      `${name}-chart`,
+    const release = helmInstall(
+      name,
       {
-        ...args.chart,
+        source: args.chart,
         // `ingress-nginx-controller`, as the book's `kubectl get` shows it.
-        name: VERSIONS.charts.ingressNginx.release,
+        release: VERSIONS.charts.ingressNginx.release,
         namespace: namespace.metadata.name,
         values: {
           controller: {
-            // The webhook's certificate is made by the chart's Helm hook Jobs, which helm.v4.Chart
-            // leaves out; with the webhook on, the controller would wait for that Secret forever.
+            // The webhook's certificate is made by the chart's Helm hook Jobs. A release runs them,
+            // but the rendered form (render mode) leaves them out, and both get the same values:
+            // with the webhook on, the rendered controller would wait for that Secret forever.
             admissionWebhooks: { enabled: false },
             ingressClassResource: { name: this.className, default: true },
             service: {

@@ -1,13 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../lib/charts";
+import { helmInstall } from "../lib/helmInstall";
 import { bookMeta } from "../lib/k8s";
 
 /** Arguments of a `Jenkins`. */
 export interface JenkinsArgs {
-  /** Which chart to render: its repository, or an archive of `lab:charts.dir`. */
+  /** Which chart to install: its repository, or an archive of `lab:charts.dir`. */
   readonly chart: ChartSource;
-  /** Release name; also the Service and ServiceAccount name (the book's `jenkins`). */
+  /** Helm release name; also the Service and ServiceAccount name (the book's `jenkins`). */
   readonly release: string;
   /** PersistentVolumeClaim holding /var/jenkins_home (the book's `jenkins`). */
   readonly existingClaim: pulumi.Input<string>;
@@ -40,9 +41,10 @@ export interface JenkinsArgs {
 }
 
 /**
- * Jenkins from its official chart with the book's settings in today's value names, its admin
- * password in a Secret, configuration as code from the project, and the RBAC its agents need to
- * deploy: a Role in `default` for the objects the book's jobs create, not the book's cluster-admin.
+ * Jenkins from its official chart as the book's `helm install jenkins` makes it, the Helm release
+ * `jenkins` in `default`, with the book's settings in today's value names, its admin password in a
+ * Secret, configuration as code from the project, and the RBAC its agents need to deploy: a Role in
+ * `default` for the objects the book's jobs create, not the book's cluster-admin.
  */
 export class Jenkins extends pulumi.ComponentResource {
   /** The Jenkins URL. */
@@ -72,11 +74,11 @@ export class Jenkins extends pulumi.ComponentResource {
         )
       : undefined;
 
-    const release = new k8s.helm.v4.Chart(
-      `${name}-chart`,
+    const release = helmInstall(
+      name,
       {
-        ...args.chart,
-        name: args.release,
+        source: args.chart,
+        release: args.release,
         namespace: "default",
         skipAwait: args.skipAwait,
         values: {

@@ -7,6 +7,7 @@ import { nodeStep } from "../lib/nodeStep";
 import { caCertHash, kubeconfig } from "../lib/pki";
 import * as scripts from "../lib/scripts";
 import type { LabNode } from "../lib/vagrant";
+import { VERSIONS } from "../lib/versions";
 import type { VmEndpoint } from "./vagrantCluster";
 
 /** Arguments of a `KubeadmCluster`. */
@@ -165,6 +166,23 @@ export class KubeadmCluster extends pulumi.ComponentResource {
       );
       return join;
     });
+
+    // 5.2.3 helm-install.sh: the helm CLI beside kubectl on the master, at the release whose library
+    // installs the chapters' charts, so that `helm list -A` and `helm history` there show them. It
+    // needs only the VM; a new master VM gets it again.
+    nodeStep(
+      `${name}-helm`,
+      {
+        connection: connection(master),
+        create: scripts.nodeCommand("helm_install.sh", {
+          HELM_VERSION: VERSIONS.helm.version,
+          HELM_SHA256_AMD64: VERSIONS.helm.sha256.amd64,
+          HELM_SHA256_ARM64: VERSIONS.helm.sha256.arm64,
+        }),
+        triggers: [args.vms[master.name].id],
+      },
+      { parent: this, dependsOn: [args.vms[master.name]] },
+    );
 
     // The book's /etc/hosts entries on every node; rewritten on each node when the node list changes.
     const hosts = scripts.hostsFile(args.nodes.map((n) => ({ name: n.name, ip: n.ip })));

@@ -1,13 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../lib/charts";
+import { helmInstall } from "../lib/helmInstall";
 import { VERSIONS } from "../lib/versions";
 
 /** Arguments of a `MetalLb`. */
 export interface MetalLbArgs {
-  /** Which chart to render: its repository, or an archive of `lab:charts.dir`. */
+  /** Which chart to install: its repository, or an archive of `lab:charts.dir`. */
   readonly chart: ChartSource;
-  /** Namespace of MetalLB (the book's `metallb-system`). */
+  /** Namespace of MetalLB and its release (the book's `metallb-system`). */
   readonly namespace: string;
   /** Name of the address pool and its L2 advertisement (the book's `nginx-ip-range`). */
   readonly poolName: string;
@@ -16,10 +17,11 @@ export interface MetalLbArgs {
 }
 
 /**
- * MetalLB in layer-2 mode: the official chart, then an `IPAddressPool` and an `L2Advertisement`
- * (the custom resources that replaced the book's `config` ConfigMap in MetalLB 0.13). The pool waits
- * for the whole chart, so the validating webhook answers before the pool is created
- * (metallb/metallb#1597).
+ * MetalLB in layer-2 mode: the book's `helm install metallb ... --namespace=metallb-system` (5.2.3)
+ * with the official chart, then an `IPAddressPool` and an `L2Advertisement` (the custom resources
+ * that replaced the book's `config` ConfigMap in MetalLB 0.13). The pool waits for the release,
+ * which Helm reports installed once MetalLB's controller, the validating webhook's server, is ready:
+ * a pool created at once after the install is refused by that webhook (metallb/metallb#1597).
  */
 export class MetalLb extends pulumi.ComponentResource {
   /** The pool's address range. */
@@ -47,12 +49,12 @@ export class MetalLb extends pulumi.ComponentResource {
       },
       child,
     );
-    const release = new k8s.helm.v4.Chart(
-      `${name}-chart`,
+    const release = helmInstall(
+      name,
       {
-        ...args.chart,
+        source: args.chart,
         // `metallb-controller` and `metallb-speaker`, as the book's `kubectl get` shows them.
-        name: VERSIONS.charts.metallb.release,
+        release: VERSIONS.charts.metallb.release,
         namespace: namespace.metadata.name,
         // No speaker tolerations: the chart's `speaker.tolerateMaster: true` default already
         // tolerates the control plane, so a speaker runs on every node including m-k8s, as the

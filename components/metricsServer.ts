@@ -1,11 +1,11 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../lib/charts";
+import { helmInstall } from "../lib/helmInstall";
 import { VERSIONS } from "../lib/versions";
 
 /** Arguments of a `MetricsServer`. */
 export interface MetricsServerArgs {
-  /** Which chart to render: its repository, or an archive of `lab:charts.dir`. */
+  /** Which chart to install: its repository, or an archive of `lab:charts.dir`. */
   readonly chart: ChartSource;
   /** Extra arguments of metrics-server (the book adds two kubelet flags). */
   readonly args: readonly string[];
@@ -34,7 +34,8 @@ export function metricsServerValues(extra: readonly string[]): {
 }
 
 /**
- * metrics-server in `kube-system`, from its official chart, with the book's flags: the kubelets'
+ * metrics-server in `kube-system`, from its official chart as the Helm release `metrics-server`,
+ * with the book's flags: the kubelets'
  * certificates are self-signed, and their names do not resolve, so their internal IPs are used.
  */
 export class MetricsServer extends pulumi.ComponentResource {
@@ -43,12 +44,12 @@ export class MetricsServer extends pulumi.ComponentResource {
 
   constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("k8sinfra:k8s:MetricsServer", name, {}, opts);
-    const release = new k8s.helm.v4.Chart(
-      `${name}-chart`,
+    const release = helmInstall(
+      name,
       {
-        ...args.chart,
+        source: args.chart,
         // Deployment, Service and ServiceAccount `metrics-server`, as the book's `kubectl get`.
-        name: VERSIONS.charts.metricsServer.release,
+        release: VERSIONS.charts.metricsServer.release,
         namespace: "kube-system",
         values: metricsServerValues(args.args),
       },

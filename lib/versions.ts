@@ -29,7 +29,8 @@ export const VERSIONS = {
    * where each version was found to exist (the chart research of the project: bare snapshots of the
    * chart repositories, `git show <tag>:<file>`); pin only versions that can be found there.
    * `release` is the Helm release name where the book's `kubectl get` shows the chart's objects
-   * (the chart names them `<release>-<component>`); without it Pulumi uses the resource's name.
+   * (the chart names them `<release>-<component>`); without it the provider would make one up from
+   * the resource's name and a random suffix.
    */
   charts: {
     metallb: {
@@ -128,6 +129,26 @@ export const VERSIONS = {
         commit: "91f5742ceaca6ed9975787ce7516fa4c5329440c",
         file: "charts/grafana/Chart.yaml (version: 12.10.1, appVersion: 13.1.1); gh-pages index.yaml",
       },
+    },
+  },
+  /**
+   * The helm CLI on m-k8s, in place of the book's v3.2.1 from `get-helm-3` (5.2.3): the Helm 3
+   * release whose library the Kubernetes provider embeds to install the chapters' charts
+   * (`helm.sh/helm/v3 v3.20.2` in pulumi/pulumi-kubernetes provider/go.mod), so that `helm list`
+   * and `helm history` read the releases it writes (Secrets `sh.helm.release.v1.<release>.v<n>`).
+   * `sha256` is each archive's checksum as the release lists it (`helm-<version>-linux-<arch>.tar.gz`).
+   */
+  helm: {
+    version: "v3.20.2",
+    sha256: {
+      amd64: "258e830a9e613c8a7a302d6059b4bb3b9758f2f3e1bb8ea0d707ce10a9a72fea",
+      arm64: "5ea2d6bc2cda3f8edf985e028809f5a9278f404fb8ab24044de9b7cb9b79a691",
+    },
+    verified: {
+      source: "helm/helm",
+      tag: "v3.20.2",
+      commit: "8fb76d6ab555577e98e23b7500009537a471feee",
+      file: "release notes of v3.20.2 (get.helm.sh/helm-v3.20.2-linux-<arch>.tar.gz.sha256sum)",
     },
   },
   /**

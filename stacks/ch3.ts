@@ -205,7 +205,7 @@ function ingress(ch: Chapter) {
   const controller = new IngressNginx(
     "ingress-nginx",
     {
-      chart: chartSource("ingressNginx", ch.config.charts.dir),
+      chart: chartSource("ingressNginx", ch.config.charts.dir, ch.cluster.mode),
       namespace: i.namespace,
       httpNodePort: i.httpNodePort,
       httpsNodePort: i.httpsNodePort,
@@ -294,7 +294,7 @@ function installMetalLb(ch: Chapter) {
   ch.metalLb = new MetalLb(
     "metallb",
     {
-      chart: chartSource("metallb", ch.config.charts.dir),
+      chart: chartSource("metallb", ch.config.charts.dir, ch.cluster.mode),
       namespace: l.namespace,
       poolName: l.poolName,
       addresses: `${prefix}.${first}-${prefix}.${last}`,
@@ -319,7 +319,10 @@ function hpa(ch: Chapter) {
   const opts = ch.section("3.3.5", "부하에 따라 자동으로 파드 수를 조절하는 HPA");
   const metrics = new MetricsServer(
     "metrics-server",
-    { chart: chartSource("metricsServer", ch.config.charts.dir), args: CH3.metricsServerArgs },
+    {
+      chart: chartSource("metricsServer", ch.config.charts.dir, ch.cluster.mode),
+      args: CH3.metricsServerArgs,
+    },
     opts,
   );
   const app = loadBalanced(ch, opts, h, {

@@ -10,7 +10,7 @@ import { MetalLb } from "../components/metalLb";
 import { NfsExports } from "../components/nfsExports";
 import { NfsVolume } from "../components/nfsVolume";
 import { CH3, CH5 } from "../lib/book";
-import { chartSource } from "../lib/charts";
+import { type ChartName, type ChartSource, chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { jenkinsCasc, SLACK_TOKEN_ENV } from "../lib/jenkins";
@@ -18,6 +18,8 @@ import { VERSIONS } from "../lib/versions";
 import { bookSections, dockerOnMaster, type Lab, labRegistry, onClusterNetwork } from "./common";
 
 type Section = ReturnType<typeof bookSections>;
+/** A chart of the chapter, as the cluster takes it (a Helm release on the lab cluster). */
+type Charts = (name: ChartName) => ChartSource;
 
 /** 5.2.2 쿠버네티스 환경에 적합한 선언적인 배포 환경: MetalLB from the project's kustomization. */
 function metallbByKustomize(section: Section) {
@@ -37,13 +39,13 @@ function metallbByKustomize(section: Section) {
 }
 
 /** 5.2.3 Helm으로 MetalLB 배포하기: the chart with the pool .11-.29, which chapters 5 and 6 keep. */
-function metallbByHelm(config: LabConfig<"ch5">, section: Section) {
+function metallbByHelm(config: LabConfig<"ch5">, charts: Charts, section: Section) {
   const [first, last] = CH5.metallb.helmRange.split("-");
   const prefix = config.network.prefix;
   const lb = new MetalLb(
     "metallb",
     {
-      chart: chartSource("metallb", config.charts.dir),
+      chart: charts("metallb"),
       namespace: CH5.metallb.namespace,
       poolName: CH5.metallb.poolName,
       addresses: `${prefix}.${first}-${prefix}.${last}`,
@@ -56,6 +58,7 @@ function metallbByHelm(config: LabConfig<"ch5">, section: Section) {
 /** 5.3.1 젠킨스 설치: the NFS folder, the `jenkins` PV/PVC, Jenkins by Helm with its jobs (5.4, 5.5). */
 function jenkins(
   config: LabConfig<"ch5">,
+  charts: Charts,
   lab: Lab,
   registry: string,
   section: Section,
@@ -116,7 +119,7 @@ function jenkins(
   const jenkins = new Jenkins(
     J.release,
     {
-      chart: chartSource("jenkins", config.charts.dir),
+      chart: charts("jenkins"),
       release: J.release,
       existingClaim: volume.claim.metadata.name,
       node: J.node,
@@ -155,6 +158,7 @@ export function buildCh5(chapterConfig: LabConfig<"ch5">, cluster: LabCluster) {
   // The configuration makes sure chapter 5 runs on the lab cluster.
   const lab = cluster.lab as Lab;
   const section = bookSections("ch5", cluster);
+  const charts: Charts = (name) => chartSource(name, config.charts.dir, cluster.mode);
   // Chapter 5 runs with chapter 4's registry running (the book checks `docker ps -f name=registry`).
   const registryOpts = section("4.4.2", "레지스트리 (4장)");
   const docker = dockerOnMaster(lab, registryOpts);
@@ -164,11 +168,12 @@ export function buildCh5(chapterConfig: LabConfig<"ch5">, cluster: LabCluster) {
     choice === "kustomize"
       ? metallbByKustomize(section)
       : choice === "helm"
-        ? metallbByHelm(config, section)
+        ? metallbByHelm(config, charts, section)
         : { metallb: "none", pool: "none", ready: [] as pulumi.Resource[] };
   // Jenkins' LoadBalancer needs MetalLB's pool first; without MetalLB nothing waits for an address.
   const ci = jenkins(
     config,
+    charts,
     lab,
     registry.endpoint,
     section,

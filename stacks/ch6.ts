@@ -11,16 +11,19 @@ import { MetalLb } from "../components/metalLb";
 import { NfsExports } from "../components/nfsExports";
 import { NfsVolume } from "../components/nfsVolume";
 import { CH3, CH5, CH6 } from "../lib/book";
-import { chartSource } from "../lib/charts";
+import { type ChartName, type ChartSource, chartSource } from "../lib/charts";
 import type { LabCluster } from "../lib/cluster";
 import type { LabConfig } from "../lib/config";
 import { ConfigError } from "../lib/errors";
+import { helmInstall } from "../lib/helmInstall";
 import { bookMeta } from "../lib/k8s";
 import { messages } from "../lib/messages";
 import { nodeStep } from "../lib/nodeStep";
 import { bookSections, type Lab, onClusterNetwork } from "./common";
 
 type Section = ReturnType<typeof bookSections>;
+/** A chart of the chapter, as the cluster takes it (a Helm release on the lab cluster). */
+type Charts = (name: ChartName) => ChartSource;
 
 /** The node dashboard of 6.4, as the book's readers build it by hand. */
 const NODE_DASHBOARD = "dashboards/node.json";
@@ -83,6 +86,7 @@ function storage(config: LabConfig<"ch6">, lab: Lab, section: Section) {
 /** 6.2.1 and 6.5.1: Prometheus with node-exporter and kube-state-metrics, Alertmanager and the NodeDown rule. */
 function prometheus(
   config: LabConfig<"ch6">,
+  charts: Charts,
   section: Section,
   volumes: ReturnType<typeof storage>,
   after: pulumi.Resource[],
@@ -121,11 +125,12 @@ function prometheus(
       }
     : { name: "default-receiver" };
 
-  const release = new k8s.helm.v4.Chart(
-    "prometheus-chart",
+  // `helm install prometheus ...` of 6.2.1, and its `helm upgrade` of 6.5.1 with Alertmanager.
+  const release = helmInstall(
+    "prometheus",
     {
-      ...chartSource("prometheus", config.charts.dir),
-      name: p.release,
+      source: charts("prometheus"),
+      release: p.release,
       namespace: "default",
       values: {
         server: {
@@ -271,6 +276,7 @@ function nginxStatus(section: Section) {
 /** 6.4.1 그라파나 설치하기, with the data source and the node dashboard of 6.4 as code. */
 function grafana(
   config: LabConfig<"ch6">,
+  charts: Charts,
   section: Section,
   volumes: ReturnType<typeof storage>,
   after: pulumi.Resource[],
@@ -291,11 +297,12 @@ function grafana(
     opts,
   );
   const address = `${config.network.prefix}.${g.host}`;
-  new k8s.helm.v4.Chart(
-    "grafana-chart",
+  // `helm install grafana ...` of 6.4.1.
+  helmInstall(
+    "grafana",
     {
-      ...chartSource("grafana", config.charts.dir),
-      name: g.release,
+      source: charts("grafana"),
+      release: g.release,
       namespace: "default",
       values: {
         persistence: { enabled: true, existingClaim: volumes.grafana.claim.metadata.name },
@@ -387,13 +394,14 @@ export function buildCh6(chapterConfig: LabConfig<"ch6">, cluster: LabCluster) {
   // The configuration makes sure chapter 6 runs on the lab cluster.
   const lab = cluster.lab as Lab;
   const section = bookSections("ch6", cluster);
+  const charts: Charts = (name) => chartSource(name, config.charts.dir, cluster.mode);
   const [first, last] = CH6.poolRange.split("-");
   const prefix = config.network.prefix;
   // The book's chapter 6 starts from chapter 5's MetalLB (Helm, .11-.29).
   const metallb = new MetalLb(
     "metallb",
     {
-      chart: chartSource("metallb", config.charts.dir),
+      chart: charts("metallb"),
       namespace: CH5.metallb.namespace,
       poolName: CH5.metallb.poolName,
       addresses: `${prefix}.${first}-${prefix}.${last}`,
@@ -401,9 +409,9 @@ export function buildCh6(chapterConfig: LabConfig<"ch6">, cluster: LabCluster) {
     section("5.2.3", "Helm으로 MetalLB 배포하기 (5장)"),
   );
   const volumes = storage(config, lab, section);
-  const monitoring = prometheus(config, section, volumes, metallb.ready);
+  const monitoring = prometheus(config, charts, section, volumes, metallb.ready);
   const demo = nginxStatus(section);
-  const dashboards = grafana(config, section, volumes, metallb.ready);
+  const dashboards = grafana(config, charts, section, volumes, metallb.ready);
   const down = nodeDown(config, lab, section, [monitoring.release]);
   return {
     ...(down ? { nodeDown: down } : {}),

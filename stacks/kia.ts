@@ -58,7 +58,7 @@ export function buildKia(config: LabConfig<"kia">, cluster: LabCluster) {
   const metallb = new MetalLb(
     "metallb",
     {
-      chart: chartSource("metallb", config.charts.dir),
+      chart: chartSource("metallb", config.charts.dir, cluster.mode),
       namespace: CH5.metallb.namespace,
       poolName: CH5.metallb.poolName,
       addresses: `${prefix}.${first}-${prefix}.${last}`,

@@ -12,6 +12,8 @@ import { kubernetesObjects, schemaProblems } from "./k8sSchema";
 const DEPLOY = "kubernetes:apps/v1:Deployment";
 const SVC = "kubernetes:core/v1:Service";
 const REMOTE = "command:remote:Command";
+/** The book's `helm install`: a Helm release `helm list` shows (`helm.v3.Release`). */
+const RELEASE = "kubernetes:helm.sh/v3:Release";
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
 let base: StackRun;
@@ -173,7 +175,7 @@ describe("3.3.2 사용 목적별로 연결하는 인그레스", () => {
   });
 
   it("the controller listens on node ports 30100 (http) and 30101 (https)", () => {
-    const chart = inputsOf(find(base, CHART, "ingress-nginx-chart"));
+    const chart = inputsOf(find(base, RELEASE, "ingress-nginx-release"));
     expect(chart.chart).toBe("ingress-nginx");
     expect(chart.name).toBe("ingress-nginx");
     expect(chart.repositoryOpts.repo).toBe("https://kubernetes.github.io/ingress-nginx");
@@ -209,7 +211,7 @@ describe("3.3.2 사용 목적별로 연결하는 인그레스", () => {
 
 describe("3.3.4 온프레미스에서 로드밸런서를 제공하는 MetalLB", () => {
   it("MetalLB from its chart in metallb-system, pool nginx-ip-range, layer 2", () => {
-    const chart = find(base, CHART, "metallb-chart");
+    const chart = find(base, RELEASE, "metallb-release");
     expect(inputsOf(chart)).toMatchObject({
       chart: "metallb",
       name: "metallb",
@@ -222,7 +224,8 @@ describe("3.3.4 온프레미스에서 로드밸런서를 제공하는 MetalLB", 
       namespace: "metallb-system",
     });
     expect(inputsOf(pool).spec.addresses).toEqual(["192.168.56.11-192.168.56.19"]);
-    // The pool waits for the whole chart, webhook included (metallb/metallb#1597).
+    // The pool waits for the release, installed once MetalLB's controller (the webhook) is ready
+    // (metallb/metallb#1597).
     expect(pool.dependsOn).toContain(chart.urn);
     const l2 = inputsOf(find(base, "kubernetes:metallb.io/v1beta1:L2Advertisement", "metallb-l2"));
     expect(l2.spec).toEqual({ ipAddressPools: ["nginx-ip-range"] });
@@ -246,7 +249,7 @@ describe("3.3.4 온프레미스에서 로드밸런서를 제공하는 MetalLB", 
 
 describe("3.3.5 부하에 따라 자동으로 파드 수를 조절하는 HPA", () => {
   it("metrics-server with the book's two kubelet flags", () => {
-    const chart = inputsOf(find(base, CHART, "metrics-server-chart"));
+    const chart = inputsOf(find(base, RELEASE, "metrics-server-release"));
     expect(chart).toMatchObject({
       chart: "metrics-server",
       name: "metrics-server",
@@ -291,7 +294,7 @@ describe("3.4.1 데몬셋", () => {
   it("MetalLB's speaker runs on every node, the master included", () => {
     // The chart (0.15.3) tolerates the control plane itself while `speaker.tolerateMaster` is true,
     // its default; no extra toleration, which it would render a second time.
-    const speaker = inputsOf(find(base, CHART, "metallb-chart")).values?.speaker;
+    const speaker = inputsOf(find(base, RELEASE, "metallb-release")).values?.speaker;
     expect(speaker?.tolerateMaster ?? true).toBe(true);
     expect(speaker?.tolerations ?? []).toEqual([]);
   });
@@ -471,6 +474,63 @@ describe("3.4.4 스테이풀셋", () => {
     await expect(
       runStack({ stack: "ch3", config: { "lab:ch3.sections": "3.4.4" } }),
     ).rejects.toThrow(/lab:ch3\.sections: 3\.4\.4 mounts nfs-pvc from 3\.4\.3; add 3\.4\.3/);
+  });
+});
+
+describe("the charts as the book installs them: Helm releases that helm list shows", () => {
+  // pulumi/pulumi-kubernetes 94977969d (v4.32.0 and 27 commits), provider/pkg/provider/
+  // helm_release.go: l.607-608 `client.DisableHooks = newRelease.DisableWebhooks`, `client.Wait =
+  // !newRelease.SkipAwait` (an install with hooks and --wait); l.64 `defaultTimeoutSeconds = 300`
+  // for the whole release, where await.go l.306 gave each rendered object `10 * time.Minute`.
+  it("ingress-nginx, metallb and metrics-server: releases with the book's names and namespaces, awaited", () => {
+    const releases = base.resources
+      .filter((r) => r.type === RELEASE)
+      .map((r) => {
+        const i = inputsOf(r);
+        return [i.name, i.namespace, i.chart, i.skipAwait ?? false, i.timeout];
+      })
+      .sort();
+    expect(releases).toEqual([
+      ["ingress-nginx", "ingress-nginx", "ingress-nginx", false, 600],
+      ["metallb", "metallb-system", "metallb", false, 600],
+      ["metrics-server", "kube-system", "metrics-server", false, 600],
+    ]);
+    // Nothing is rendered client-side on a cluster: what helm list does not show.
+    expect(base.resources.filter((r) => r.type === CHART)).toEqual([]);
+  });
+
+  it("on a kubeconfig cluster too, and from lab:charts.dir: the archive's path as the chart", async () => {
+    // The archives as `helm pull` names them (the configuration checks that they are there).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "charts-"));
+    for (const archive of ["ingress-nginx-4.14.1", "metallb-0.15.3", "metrics-server-3.13.0"]) {
+      fs.writeFileSync(path.join(dir, `${archive}.tgz`), "");
+    }
+    const kube = await runStack({
+      stack: "ch3",
+      config: { "lab:cluster.mode": "kubeconfig", "lab:charts.dir": dir },
+    });
+    const metallb = inputsOf(find(kube, RELEASE, "metallb-release"));
+    expect(metallb).toMatchObject({
+      chart: path.join(dir, "metallb-0.15.3.tgz"),
+      name: "metallb",
+      namespace: "metallb-system",
+    });
+    expect(metallb.repositoryOpts).toBeUndefined();
+    expect(metallb.version).toBeUndefined();
+  });
+
+  // helm_release.go (as above) has no render mode: Create installs on the cluster the provider
+  // reaches, or fails "can't create Helm Release with unreachable cluster" (l.990-991); render mode
+  // gives the provider no kubeconfig, so a Release would go to whatever ~/.kube/config names.
+  it("render mode (dev) renders the same charts with the same release names, namespaces and values", async () => {
+    const dev = await runStack({ stack: "dev" });
+    expect(dev.resources.filter((r) => r.type === RELEASE)).toEqual([]);
+    for (const name of ["ingress-nginx", "metallb", "metrics-server"]) {
+      // The SDK's Release also sends `compat: "true"` (@pulumi/kubernetes helm/v3/release.js).
+      const { timeout, compat, ...release } = inputsOf(find(base, RELEASE, `${name}-release`));
+      expect([timeout, compat]).toEqual([600, "true"]);
+      expect(inputsOf(find(dev, CHART, `${name}-chart`))).toEqual(release);
+    }
   });
 });
 

@@ -14,7 +14,8 @@ import { planDocument } from "../tools/plan";
 import { find, inputsOf, runStack, type StackRun } from "./harness";
 import { kubernetesObjects, schemaProblems } from "./k8sSchema";
 
-const CHART = "kubernetes:helm.sh/v4:Chart";
+/** The book's `helm install`: a Helm release `helm list` shows (`helm.v3.Release`). */
+const RELEASE = "kubernetes:helm.sh/v3:Release";
 const REMOTE = "command:remote:Command";
 
 let base: StackRun;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   base = await runStack({ stack: "ch5" });
 });
 
-const values = (run: StackRun) => inputsOf(find(run, CHART, "jenkins-chart")).values;
+const values = (run: StackRun) => inputsOf(find(run, RELEASE, "jenkins-release")).values;
 // biome-ignore lint/suspicious/noExplicitAny: the JCasC document is free-form YAML.
 const casc = (run: StackRun): any =>
   YAML.parse(values(run).controller.JCasC.configScripts["k8sinfra-lab"]);
@@ -98,7 +99,7 @@ describe("5.2.2 Kustomize로 MetalLB 배포하기", () => {
     expect(inputsOf(install).directory).toBe("kustomize/metallb");
     expect(inputsOf(pool).directory).toBe("kustomize/metallb-pool");
     expect(pool.dependsOn).toContain(install.urn);
-    expect(k.resources.some((r) => r.name === "metallb-chart")).toBe(false);
+    expect(k.resources.some((r) => r.name === "metallb-release")).toBe(false);
   });
 
   it("the pool file holds the default network, so another prefix needs Helm", async () => {
@@ -117,16 +118,16 @@ describe("switching MetalLB as the book does: delete one, then install the other
   it("lab:ch5.metallb none removes MetalLB, and Jenkins then does not wait for an address", async () => {
     const none = await runStack({ stack: "ch5", config: { "lab:ch5.metallb": "none" } });
     expect(none.resources.some((r) => r.name.startsWith("metallb"))).toBe(false);
-    expect(inputsOf(find(none, CHART, "jenkins-chart")).skipAwait).toBe(true);
+    expect(inputsOf(find(none, RELEASE, "jenkins-release")).skipAwait).toBe(true);
   });
 
   it("Jenkins' LoadBalancer waits for MetalLB's pool, with Helm or with Kustomize", async () => {
-    expect(find(base, CHART, "jenkins-chart").dependsOn).toContain(
+    expect(find(base, RELEASE, "jenkins-release").dependsOn).toContain(
       find(base, "kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool").urn,
     );
-    expect(inputsOf(find(base, CHART, "jenkins-chart")).skipAwait).toBe(false);
+    expect(inputsOf(find(base, RELEASE, "jenkins-release")).skipAwait).toBe(false);
     const k = await runStack({ stack: "ch5", config: { "lab:ch5.metallb": "kustomize" } });
-    expect(find(k, CHART, "jenkins-chart").dependsOn).toContain(
+    expect(find(k, RELEASE, "jenkins-release").dependsOn).toContain(
       find(k, "kubernetes:kustomize/v2:Directory", "metallb-pool-kustomize").urn,
     );
   });
@@ -134,12 +135,32 @@ describe("switching MetalLB as the book does: delete one, then install the other
 
 describe("5.2.3 Helm으로 MetalLB 배포하기", () => {
   it("the MetalLB chart with pool metallb-ip-range .11-.29 (kept for chapters 5 and 6)", () => {
-    expect(inputsOf(find(base, CHART, "metallb-chart")).namespace).toBe("metallb-system");
+    expect(inputsOf(find(base, RELEASE, "metallb-release")).namespace).toBe("metallb-system");
     const pool = inputsOf(
       find(base, "kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool"),
     );
     expect(pool.metadata.name).toBe("metallb-ip-range");
     expect(pool.spec.addresses).toEqual(["192.168.56.11-192.168.56.29"]);
+  });
+});
+
+describe("helm install metallb, helm install jenkins: releases that helm list shows", () => {
+  // The book's `helm install metallb edu/metallb --namespace=metallb-system` (5.2.3) and
+  // `helm install jenkins edu/jenkins` (5.3.1, release `jenkins` in `default`).
+  it("the releases metallb in metallb-system and jenkins in default, nothing rendered client-side", () => {
+    const releases = base.resources
+      .filter((r) => r.type === RELEASE)
+      .map((r) => [inputsOf(r).name, inputsOf(r).namespace])
+      .sort();
+    expect(releases).toEqual([
+      ["jenkins", "default"],
+      ["metallb", "metallb-system"],
+    ]);
+    expect(base.resources.filter((r) => r.type.startsWith("kubernetes:helm.sh/v4"))).toEqual([]);
+  });
+
+  it("Helm waits for Jenkins (its plugins download first) up to ten minutes", () => {
+    expect(inputsOf(find(base, RELEASE, "jenkins-release")).timeout).toBe(600);
   });
 });
 
@@ -170,7 +191,7 @@ describe("5.3.1 젠킨스 설치: NFS", () => {
 
 describe("5.3.1 젠킨스 설치: the chart's values, one by one", () => {
   it("the official chart, pinned", () => {
-    const chart = inputsOf(find(base, CHART, "jenkins-chart"));
+    const chart = inputsOf(find(base, RELEASE, "jenkins-release"));
     expect(chart).toMatchObject({
       chart: "jenkins",
       repositoryOpts: { repo: "https://charts.jenkins.io" },

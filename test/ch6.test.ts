@@ -10,7 +10,8 @@ import { planDocument } from "../tools/plan";
 import { find, inputsOf, runStack, type StackRun } from "./harness";
 import { kubernetesObjects, schemaProblems } from "./k8sSchema";
 
-const CHART = "kubernetes:helm.sh/v4:Chart";
+/** The book's `helm install`: a Helm release `helm list` shows (`helm.v3.Release`). */
+const RELEASE = "kubernetes:helm.sh/v3:Release";
 const PV = "kubernetes:core/v1:PersistentVolume";
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 const REMOTE = "command:remote:Command";
@@ -20,8 +21,8 @@ beforeAll(async () => {
   base = await runStack({ stack: "ch6" });
 });
 
-const prom = (run: StackRun) => inputsOf(find(run, CHART, "prometheus-chart")).values;
-const graf = (run: StackRun) => inputsOf(find(run, CHART, "grafana-chart")).values;
+const prom = (run: StackRun) => inputsOf(find(run, RELEASE, "prometheus-release")).values;
+const graf = (run: StackRun) => inputsOf(find(run, RELEASE, "grafana-release")).values;
 
 describe("MetalLB and NFS for chapter 6", () => {
   it("MetalLB's pool is .11-.29, as chapter 5's Helm install left it", () => {
@@ -64,9 +65,27 @@ describe("MetalLB and NFS for chapter 6", () => {
   });
 });
 
+describe("helm install prometheus, helm install grafana: releases that helm list shows", () => {
+  // The book's `helm install prometheus edu/prometheus` (6.2.1, `helm upgrade prometheus` in
+  // 6.5.1) and `helm install grafana edu/grafana` (6.4.1), both in `default`; MetalLB's release of
+  // chapter 5 in metallb-system.
+  it("the releases prometheus and grafana in default, metallb in metallb-system", () => {
+    const releases = base.resources
+      .filter((r) => r.type === RELEASE)
+      .map((r) => [inputsOf(r).name, inputsOf(r).namespace])
+      .sort();
+    expect(releases).toEqual([
+      ["grafana", "default"],
+      ["metallb", "metallb-system"],
+      ["prometheus", "default"],
+    ]);
+    expect(base.resources.filter((r) => r.type.startsWith("kubernetes:helm.sh/v4"))).toEqual([]);
+  });
+});
+
 describe("6.2.1 프로메테우스 설치하기", () => {
   it("the prometheus chart: server on claim prometheus-server, uid/gid 1000, the no-lockfile flag", () => {
-    const c = inputsOf(find(base, CHART, "prometheus-chart"));
+    const c = inputsOf(find(base, RELEASE, "prometheus-release"));
     expect(c).toMatchObject({
       chart: "prometheus",
       name: "prometheus",
@@ -97,7 +116,7 @@ describe("6.2.1 프로메테우스 설치하기", () => {
   });
 
   it("the chart waits for MetalLB and the claims", () => {
-    const chart = find(base, CHART, "prometheus-chart");
+    const chart = find(base, RELEASE, "prometheus-release");
     expect(chart.dependsOn).toEqual(
       expect.arrayContaining([
         find(base, "kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool").urn,
@@ -131,7 +150,7 @@ describe("6.2.3 서비스 디스커버리: nginx-status with its exporter", () =
 describe("6.4.1 그라파나 설치하기", () => {
   it("on claim grafana, uid/gid 1000, LoadBalancer at .13", () => {
     // The chart lives in grafana-community/helm-charts since 2026-01-30.
-    expect(inputsOf(find(base, CHART, "grafana-chart"))).toMatchObject({
+    expect(inputsOf(find(base, RELEASE, "grafana-release"))).toMatchObject({
       chart: "grafana",
       name: "grafana",
       repositoryOpts: { repo: "https://grafana-community.github.io/helm-charts" },
@@ -283,7 +302,7 @@ describe("6.5.1 NodeDown on demand (lab:ch6.nodeDown)", () => {
     // On w3-k8s itself, over the SSH port Vagrant forwards to it (the book's 60103).
     expect(inputsOf(step).connection.port).toBe(60103);
     // After the alert rule exists, so the alert can fire.
-    const chart = find(run, CHART, "prometheus-chart");
+    const chart = find(run, RELEASE, "prometheus-release");
     expect(step.dependsOn).toContain(chart.urn);
     expect(String(run.outputs.nodeDown)).toContain("NodeDown fires after 1m");
   });

@@ -93,6 +93,18 @@ describe("the kia stack", () => {
     );
   });
 
+  it("MetalLB for the LoadBalancer: the Helm release metallb in metallb-system, as chapter 5's", () => {
+    const metallb = find(base, "kubernetes:helm.sh/v3:Release", "metallb-release");
+    expect(inputsOf(metallb)).toMatchObject({
+      chart: "metallb",
+      name: "metallb",
+      namespace: "metallb-system",
+    });
+    expect(
+      find(base, "kubernetes:metallb.io/v1beta1:IPAddressPool", "metallb-pool").dependsOn,
+    ).toContain(metallb.urn);
+  });
+
   it("outputs the image and the URL; every object passes its schema", async () => {
     expect(base.outputs).toMatchObject({
       image: `192.168.56.10:8443/kubia:${folderHash("apps/kubia").slice(0, 12)}`,

@@ -187,9 +187,9 @@ describe("plan ch3 --json", () => {
       "nfs-pvc-sts-svc",
       "metallb-pool",
       "metallb-l2",
-      "metrics-server-chart",
-      "ingress-nginx-chart",
-      "metallb-chart",
+      "metrics-server-release",
+      "ingress-nginx-release",
+      "metallb-release",
     ];
     expect(book.filter((n) => !names.has(n))).toEqual([]);
   });

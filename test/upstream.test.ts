@@ -15,7 +15,8 @@ import { VERSIONS } from "../lib/versions";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { find, inputsOf, runStack, type StackRun } from "./harness";
 
-const CHART = "kubernetes:helm.sh/v4:Chart";
+/** The charts on a cluster: Helm releases (`helm.v3.Release`), as the book's `helm install`. */
+const RELEASE = "kubernetes:helm.sh/v3:Release";
 /** The book's uid/gid of Prometheus, Alertmanager, Grafana and Jenkins: their NFS folders are 1000:1000. */
 const BOOK_UID = 1000;
 const BOOK_GID = 1000;
@@ -31,15 +32,16 @@ beforeAll(async () => {
 }, 120_000);
 
 // biome-ignore lint/suspicious/noExplicitAny: Helm values are free-form.
-const chartOf = (run: StackRun, name: string): any => inputsOf(find(run, CHART, name));
+const chartOf = (run: StackRun, name: string): any =>
+  inputsOf(find(run, RELEASE, `${name}-release`));
 
 /**
- * The release Helm gets: the Chart's `name`, or else the Pulumi resource's name
- * (pulumi/pulumi-kubernetes v4.32.0, provider/pkg/provider/helm/v4/chart.go l.175-176:
- * `if chartArgs.Name == "" { chartArgs.Name = name }`).
+ * The release Helm gets: the Release's `name`, or else a name made from the Pulumi resource's name
+ * with a random suffix (pulumi/pulumi-kubernetes 94977969d, v4.32.0 and 27 commits,
+ * provider/pkg/provider/helm_release.go l.785-792 `assignNameIfAutonameable`: `urn.Name() + "-"`
+ * and `resource.NewUniqueHex`), which no chart name could be derived from.
  */
-const releaseOf = (run: StackRun, resource: string): string =>
-  chartOf(run, resource).name ?? resource;
+const releaseOf = (run: StackRun, chart: string): string | undefined => chartOf(run, chart).name;
 
 /**
  * The `<chart>.fullname` helper shared by the MetalLB, ingress-nginx and metrics-server charts
@@ -48,8 +50,12 @@ const releaseOf = (run: StackRun, resource: string): string =>
  * metrics-server-helm-chart-3.13.0 charts/metrics-server/templates/_helpers.tpl l.18): the release
  * name when it contains the chart's name, else `<release>-<chart>`.
  */
-const fullname = (release: string, chart: string) =>
-  release.includes(chart) ? release : `${release}-${chart}`;
+const fullname = (release: string | undefined, chart: string) =>
+  release === undefined
+    ? "(a generated release name)"
+    : release.includes(chart)
+      ? release
+      : `${release}-${chart}`;
 
 describe("upstream charts at their pinned versions", () => {
   // grafana-community/helm-charts tag grafana-12.10.1 (91f5742ceaca), charts/grafana/Chart.yaml:
@@ -57,7 +63,7 @@ describe("upstream charts at their pinned versions", () => {
   // https://grafana-community.github.io/helm-charts`. grafana/helm-charts charts/grafana/README.md
   // at HEAD (7a0ab968961a): migrated; its last version is tag grafana-10.5.15 (deprecated: true).
   it("13.1 Grafana comes from grafana-community, the only repository with chart 12.10.1", () => {
-    const grafana = chartOf(ch6, "grafana-chart");
+    const grafana = chartOf(ch6, "grafana");
     expect(grafana).toMatchObject({
       chart: "grafana",
       version: "12.10.1",
@@ -74,7 +80,7 @@ describe("upstream charts at their pinned versions", () => {
   // runAsUser/runAsGroup win over the pod's; NFS ignores fsGroup, and the book's folder
   // /nfs_shared/prometheus/alertmanager is owned by 1000:1000.
   it("13.2 Alertmanager's container runs as the book's 1000:1000, which owns its NFS folder", () => {
-    const a = chartOf(ch6, "prometheus-chart").values.alertmanager;
+    const a = chartOf(ch6, "prometheus").values.alertmanager;
     // Helm merges maps key by key: the subchart's defaults, then the parent chart's, then ours.
     const subchartPod = { fsGroup: 65534 };
     const parentPod = { runAsUser: 65534, runAsNonRoot: true, runAsGroup: 65534, fsGroup: 65534 };
@@ -100,7 +106,7 @@ describe("upstream charts at their pinned versions", () => {
   // 3654.vdf58f53e2d15 (df58f53e2d15) and jenkinsci/slack-plugin tag 795.v4b_9705b_e6d47 (4b9705be6d47),
   // pom.xml `jenkins.version` = `${jenkins.baseline}.3` with baseline 2.479, i.e. core >= 2.479.3.
   it("13.3 Jenkins chart 5.9.53 (Jenkins 2.568.2) with job-dsl and slack pinned, no latest plugins", async () => {
-    const jenkins = chartOf(ch5, "jenkins-chart");
+    const jenkins = chartOf(ch5, "jenkins");
     expect(jenkins.version).toBe("5.9.53");
     const c = jenkins.values.controller;
     expect(c.installLatestPlugins).toBe(false);
@@ -113,7 +119,7 @@ describe("upstream charts at their pinned versions", () => {
       config: { "lab:ch5.slackTeam": "k8sinfra" },
       secrets: { "lab:ch5.slackToken": "xoxb-not-a-real-token-5521" },
     });
-    expect(chartOf(slack, "jenkins-chart").values.controller.additionalPlugins).toEqual([
+    expect(chartOf(slack, "jenkins").values.controller.additionalPlugins).toEqual([
       "job-dsl:3654.vdf58f53e2d15",
       "slack:795.v4b_9705b_e6d47",
     ]);
@@ -124,10 +130,16 @@ describe("upstream charts at their pinned versions", () => {
   // Secret `ingress-nginx-admission` is made by a Job annotated `"helm.sh/hook": pre-install,pre-upgrade`
   // (job-patchWebhook.yaml: post-install,post-upgrade), and controller-deployment.yaml mounts that
   // Secret while `controller.admissionWebhooks.enabled` (values.yaml default true).
-  // pulumi/pulumi-kubernetes v4.32.0 provider/pkg/provider/helm/v4/chart.go l.225
-  // `cmd.DisableHooks = true`: helm.v4.Chart never creates hook objects.
-  it("13.4 ingress-nginx: the admission webhook is off, since helm.v4.Chart drops its hook Jobs", () => {
-    const ingress = chartOf(ch3, "ingress-nginx-chart");
+  // pulumi/pulumi-kubernetes 94977969d: a Release runs hooks (provider/pkg/provider/
+  // helm_release.go l.607 `client.DisableHooks = newRelease.DisableWebhooks`, false unless set),
+  // but render mode keeps helm.v4.Chart, which never creates them (helm/v4/chart.go l.230
+  // `cmd.DisableHooks = true`), and both forms get the same values: the webhook stays off.
+  it("13.4 ingress-nginx: the admission webhook is off, since the rendered form drops its hook Jobs", async () => {
+    const ingress = chartOf(ch3, "ingress-nginx");
+    expect(ingress.disableWebhooks ?? false).toBe(false);
+    const dev = await runStack({ stack: "dev" });
+    const rendered = inputsOf(find(dev, "kubernetes:helm.sh/v4:Chart", "ingress-nginx-chart"));
+    expect(rendered.values.controller.admissionWebhooks?.enabled).toBe(false);
     expect(ingress.values.controller.admissionWebhooks?.enabled).toBe(false);
     const doc = fs.readFileSync(path.join(PROJECT_DIR, "docs", "ch3.md"), "utf8");
     expect(doc).toContain("controller.admissionWebhooks.enabled: false");
@@ -141,18 +153,16 @@ describe("upstream charts at their pinned versions", () => {
   // `metrics-server.fullname`.
   it("13.5 release names give metallb-controller, metallb-speaker, ingress-nginx-controller, metrics-server", () => {
     for (const run of [ch3, ch5, ch6]) {
-      const metallb = fullname(releaseOf(run, "metallb-chart"), "metallb");
+      const metallb = fullname(releaseOf(run, "metallb"), "metallb");
       expect([`${metallb}-controller`, `${metallb}-speaker`]).toEqual([
         "metallb-controller",
         "metallb-speaker",
       ]);
     }
-    expect(`${fullname(releaseOf(ch3, "ingress-nginx-chart"), "ingress-nginx")}-controller`).toBe(
+    expect(`${fullname(releaseOf(ch3, "ingress-nginx"), "ingress-nginx")}-controller`).toBe(
       "ingress-nginx-controller",
     );
-    expect(fullname(releaseOf(ch3, "metrics-server-chart"), "metrics-server")).toBe(
-      "metrics-server",
-    );
+    expect(fullname(releaseOf(ch3, "metrics-server"), "metrics-server")).toBe("metrics-server");
   });
 
   // kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.0 (1a64100c33ac),
@@ -167,7 +177,7 @@ describe("upstream charts at their pinned versions", () => {
       "--kubelet-use-node-status-port",
       "--metric-resolution=15s",
     ];
-    const values = chartOf(ch3, "metrics-server-chart").values ?? {};
+    const values = chartOf(ch3, "metrics-server").values ?? {};
     const rendered = [
       "--secure-port=10250",
       ...(values.defaultArgs ?? chartDefaultArgs),
@@ -193,7 +203,7 @@ describe("upstream charts at their pinned versions", () => {
   // templates/speaker.yaml l.593-606 renders the master and control-plane tolerations for it, then
   // appends `speaker.tolerations`.
   it("13.8 no values that do nothing: Jenkins executors in the project's JCasC, MetalLB's speaker tolerations from the chart", () => {
-    const j = chartOf(ch5, "jenkins-chart").values;
+    const j = chartOf(ch5, "jenkins").values;
     expect(j.controller.JCasC.defaultConfig).toBe(false);
     expect(j.controller).not.toHaveProperty("numExecutors");
     expect(j.agent?.enabled).toBeUndefined();
@@ -201,7 +211,7 @@ describe("upstream charts at their pinned versions", () => {
     expect(casc.jenkins.numExecutors).toBe(0);
 
     for (const run of [ch3, ch5, ch6]) {
-      const speaker = chartOf(run, "metallb-chart").values?.speaker ?? {};
+      const speaker = chartOf(run, "metallb").values?.speaker ?? {};
       const tolerateMaster = speaker.tolerateMaster ?? true;
       const tolerations = [
         ...(tolerateMaster
@@ -339,6 +349,60 @@ describe("upstream charts at their pinned versions", () => {
         tag,
       });
     }
-    expect(chartOf(ch6, "prometheus-chart").version).toBe("29.27.0");
+    expect(chartOf(ch6, "prometheus").version).toBe("29.27.0");
+  });
+
+  // `helm install` runs a chart's install hooks and not its test hooks (those run on `helm test`).
+  // With ingress-nginx's webhook off (13.4), the charts have no other hooks: jenkinsci/helm-charts
+  // jenkins-5.9.53 charts/jenkins/templates/tests/jenkins-test.yaml l.8 `"helm.sh/hook":
+  // test-success` and tests/test-config.yaml l.8 `test`; grafana-community/helm-charts grafana-12.10.1
+  // charts/grafana/templates/tests/*.yaml `testFramework.hookType | default "test"`;
+  // prometheus-community/helm-charts prometheus-29.27.0 charts/alertmanager/values.yaml l.475
+  // `test-success`; none in metallb v0.15.3 charts/ or metrics-server-helm-chart-3.13.0 charts/.
+  // A Release runs hooks unless `disableWebhooks` (helm_release.go l.607, pulumi-kubernetes
+  // 94977969d), so the releases are installed as `helm install` installs them.
+  it("13.12 every chart is a release Helm installs with its hooks, as helm install does", () => {
+    const releases = [ch3, ch5, ch6].flatMap((run) =>
+      run.resources.filter((r) => r.type === RELEASE),
+    );
+    expect(releases.map((r) => inputsOf(r).name).sort()).toEqual([
+      "grafana",
+      "ingress-nginx",
+      "jenkins",
+      "metallb",
+      "metallb",
+      "metallb",
+      "metrics-server",
+      "prometheus",
+    ]);
+    for (const r of releases) {
+      const i = inputsOf(r);
+      expect([i.name, i.disableWebhooks ?? false, i.disableCRDHooks ?? false]).toEqual([
+        i.name,
+        false,
+        false,
+      ]);
+    }
+  });
+
+  // metallb/metallb v0.15.3 charts/metallb/templates/controller.yaml l.118-122: the controller's
+  // readinessProbe (`/metrics`); controller/main.go serves the validating webhook from the same
+  // process (`-webhook-mode` `enabled`). helm/helm v3.20.2 (8fb76d6ab555) pkg/kube/ready.go
+  // l.290-307 `deploymentReady`: ready replicas >= replicas - maxUnavailable, which `helm install
+  // --wait` (a Release without skipAwait, helm_release.go l.608) waits for. A pool created at once
+  // after the install is refused by the webhook (metallb/metallb#1597).
+  it("13.13 MetalLB's pool and advertisement wait for the release, which Helm waits for", () => {
+    for (const run of [ch3, ch5, ch6]) {
+      const metallb = find(run, RELEASE, "metallb-release");
+      expect(inputsOf(metallb).skipAwait ?? false).toBe(false);
+      for (const [kind, name] of [
+        ["IPAddressPool", "metallb-pool"],
+        ["L2Advertisement", "metallb-l2"],
+      ]) {
+        expect(find(run, `kubernetes:metallb.io/v1beta1:${kind}`, name).dependsOn).toContain(
+          metallb.urn,
+        );
+      }
+    }
   });
 });

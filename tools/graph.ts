@@ -97,6 +97,7 @@ export function kindOf(type: string): string {
   const [pkg, module = "", name = type] = type.split(":");
   if (pkg === "pulumi" && module === "providers") return `${name} provider`;
   if (type === "kubernetes:helm.sh/v4:Chart") return "Helm chart";
+  if (type === "kubernetes:helm.sh/v3:Release") return "Helm release";
   if (module.startsWith("kustomize")) return "Kustomize directory";
   if (pkg === "kubernetes") return name;
   if (pkg === "k8sinfra") return name;
@@ -108,7 +109,7 @@ export function kindOf(type: string): string {
 export function nameOf(r: CapturedResource): string {
   const metadata = r.inputs.metadata as { name?: unknown } | undefined;
   if (typeof metadata?.name === "string") return metadata.name;
-  const isNamed = r.type.startsWith("docker:") || r.type === "kubernetes:helm.sh/v4:Chart";
+  const isNamed = r.type.startsWith("docker:") || r.type.startsWith("kubernetes:helm.sh/");
   if (isNamed && typeof r.inputs.name === "string") return r.inputs.name;
   return r.name;
 }

@@ -8,6 +8,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { VERSIONS } from "../../lib/versions";
 import { toolchainRoot } from "../../tools/toolchain";
 
 /** Tools of a node that the stand-in replaces (the rest are Debian's own). */
@@ -103,8 +104,27 @@ export function prepareRoot(root: string): void {
   fs.copyFileSync(path.join(__dirname, "node", "recorder"), recorder);
   fs.chmodSync(recorder, 0o755);
   for (const tool of STANDIN_TOOLS) fs.symlinkSync("recorder", path.join(standins, tool));
+  placeStandinHelm(root);
   newHostKey(root);
   mountProc(root);
+}
+
+/** Where helm_install.sh puts helm on a node, as the book's 5.2.3 does. */
+export const NODE_HELM = "/usr/local/bin/helm";
+
+/**
+ * A helm of the pinned release where helm_install.sh puts it, which the script finds and keeps: a
+ * node has no route to get.helm.sh, and the stand-in curl's download is not the pinned archive. It
+ * answers every call with the release, as `helm version --template '{{.Version}}'` does.
+ */
+export function placeStandinHelm(root: string): void {
+  const file = path.join(root, NODE_HELM);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(
+    file,
+    `#!/bin/sh\n# Stand-in helm of the e2e's nodes (not the real one).\necho ${VERSIONS.helm.version}\n`,
+    { mode: 0o755 },
+  );
 }
 
 /** Each node its own host key, as each VM of the box makes at its first boot. */

@@ -2,7 +2,8 @@
  * What the real API server says of the objects the program sends: defaulting, validation and
  * admission of every stack's Kubernetes objects as the plan registers them (`kubectl apply
  * --dry-run=server`). It needs no provider plugin. Patches and charts aside: a NodePatch is not an
- * object of its own, and charts are rendered by the provider.
+ * object of its own, and a chart's objects come from the provider's Helm (a release, or rendered in
+ * render mode); the cases that install the stand-in charts check those.
  */
 import * as path from "node:path";
 import { reveal, runStack, stackFiles } from "../../../tools/mockRun";

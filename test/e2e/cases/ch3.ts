@@ -1,8 +1,9 @@
 /**
  * Chapter 3 on the real control plane in `kubeconfig` mode, every section that runs without VMs
- * (charts are the stand-ins): deployments and scaling, the rollout and the book's failing tag,
- * cordon and drain of a kwok node, the MetalLB range change, NFS volume binding, the StatefulSet,
- * the HPA; each asserted on what the API server holds. Then `destroy` leaves nothing of it.
+ * (charts are the stand-ins, installed as Helm releases): deployments and scaling, the rollout and
+ * the book's failing tag, cordon and drain of a kwok node, the MetalLB range change, NFS volume
+ * binding, the StatefulSet, the HPA, the releases `helm list` reads; each asserted on what the API
+ * server holds. Then `destroy` leaves nothing of it, no release either.
  */
 import type { ControlPlane } from "../controlPlane";
 import { type Case, type Context, check, same } from "../runner";
@@ -19,6 +20,22 @@ interface Workload {
 
 const ready = (cp: ControlPlane, kind: string, name: string) =>
   cp.getJson<Workload>([kind, name]).status?.readyReplicas ?? 0;
+
+/**
+ * The Helm releases the API server holds, as `helm list -A` reads them: Secrets labelled
+ * `owner=helm` with the release's `name`, `version` and `status` (helm/helm v3.20.2
+ * pkg/storage/driver/secrets.go l.208-236, the library the provider installs them with).
+ */
+function helmReleases(cp: ControlPlane): string[] {
+  const secrets = cp.getJson<{
+    items: { metadata: { namespace: string; labels?: Record<string, string> } }[];
+  }>(["secrets", "-A", "-l", "owner=helm"]);
+  return secrets.items
+    .map(({ metadata: { namespace, labels = {} } }) => {
+      return `${namespace}/${labels.name} v${labels.version} ${labels.status}`;
+    })
+    .sort();
+}
 
 /** Pods (not of DaemonSets) on a node. */
 function podsOn(cp: ControlPlane, node: string): string[] {
@@ -82,6 +99,13 @@ async function ch3OnControlPlane(ctx: Context): Promise<string> {
   same([hpa.spec.minReplicas, hpa.spec.maxReplicas], [1, 30], "the HPA's range");
   const ingress = cp.getJson<{ spec: { ingressClassName: string } }>(["ingress", "ingress-nginx"]);
   same(ingress.spec.ingressClassName, "nginx", "the Ingress's class");
+  // The charts as the book's `helm install` leaves them: releases `helm list -A` shows.
+  const releases = [
+    "ingress-nginx/ingress-nginx v1 deployed",
+    "kube-system/metrics-server v1 deployed",
+    "metallb-system/metallb v1 deployed",
+  ];
+  same(helmReleases(cp), releases, "Helm releases after up");
 
   // 3.3.5's load on demand: a Job the API server accepts; up does not wait for it to finish.
   set({ "lab:ch3.loadGenerator": "true" });
@@ -169,8 +193,11 @@ async function ch3OnControlPlane(ctx: Context): Promise<string> {
     "the MetalLB range: what the preview changes",
   );
   upAndSettle(ws, STACK);
+  // The pool is not the release's: MetalLB's release stays at its first revision.
+  same(helmReleases(cp), releases, "Helm releases after the range change");
 
   destroyToEmpty(ws, STACK);
+  same(helmReleases(cp), [], "Helm releases left after destroy");
   const left = cp
     .kubectl([
       "get",
@@ -186,5 +213,5 @@ async function ch3OnControlPlane(ctx: Context): Promise<string> {
       ),
     );
   same(left, [], "objects of chapter 3 left in the API after destroy");
-  return "all sections up; 3 -> 6 pods; 1.17.23 failed and was undone; cordon, drain, uncordon; the pool moved; nothing left";
+  return "all sections up, the charts as 3 Helm releases; 3 -> 6 pods; 1.17.23 failed and was undone; cordon, drain, uncordon; the pool moved; nothing left, no release either";
 }

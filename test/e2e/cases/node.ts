@@ -8,7 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { knownHostsEntry } from "../../../lib/cluster";
 import { BOOK_REPOSITORY, scriptText, shq } from "../../../lib/scripts";
+import { VERSIONS } from "../../../lib/versions";
 import { reveal, runStack } from "../../../tools/mockRun";
+import { NODE_HELM, placeStandinHelm } from "../nodeRoot";
 import { run } from "../processes";
 import { type Case, check, same } from "../runner";
 import type { SshNode } from "../sshNode";
@@ -182,6 +184,46 @@ export const nodeCases: Case[] = [
         "build-in-host.sh did not compile the app on the node",
       );
       return `${calls.length} tool calls recorded; files and modes as the book's 4.4.2 leaves them`;
+    },
+  },
+  {
+    name: "node (ssh): helm on m-k8s (5.2.3): the pinned release is kept; a download that is not the pinned archive is refused and nothing installed",
+    async run(ctx) {
+      const node = await ctx.sshNode();
+      const step = (await remoteSteps("cluster", 60010)).get("lab-helm");
+      check(step?.create, "the cluster registers no lab-helm step on m-k8s");
+      const downloads = () =>
+        node
+          .calls()
+          .filter((c) => c.tool === "curl")
+          .map((c) => c.args.at(-1));
+
+      // A helm of the pinned release is there (the VM kept it): nothing is downloaded.
+      node.clearCalls();
+      const kept = node.exec(step.create);
+      check(kept.status === 0, `lab-helm failed with helm in place:\n${kept.stderr.trim()}`);
+      same(downloads(), [], "downloads with the pinned helm in place");
+
+      // None there: the archive is fetched, and the stand-in curl's file is not the pinned one.
+      fs.rmSync(node.file(NODE_HELM));
+      try {
+        const refused = node.exec(step.create);
+        // The node is this machine's kernel: its `uname -m` picks the archive.
+        const arch = process.arch === "arm64" ? "arm64" : "amd64";
+        const archive = `helm-${VERSIONS.helm.version}-linux-${arch}.tar.gz`;
+        check(refused.status !== 0, "lab-helm installed a download that is not the pinned archive");
+        same(downloads(), [`https://get.helm.sh/${archive}`], "downloads without helm");
+        check(
+          refused.stderr.includes(
+            `${archive} does not match its pinned sha256 ${VERSIONS.helm.sha256[arch]}; nothing installed`,
+          ),
+          `lab-helm failed for another reason:\n${refused.stderr.trim()}`,
+        );
+        check(!fs.existsSync(node.file(NODE_HELM)), `${NODE_HELM} exists after the refusal`);
+      } finally {
+        placeStandinHelm(node.root);
+      }
+      return `kept the pinned helm; refused ${downloads()[0]} with a sha256 other than the pinned one`;
     },
   },
   {
