@@ -164,8 +164,8 @@ describe.skipIf(problem !== undefined)(
     beforeAll(async () => {
       const ch5 = await runStack({ stack: "ch5" });
       const casc = YAML.parse(
-        inputsOf(find(ch5, "kubernetes:helm.sh/v4:Chart", "jenkins-chart")).values.controller.JCasC
-          .configScripts["k8sinfra-lab"],
+        inputsOf(find(ch5, "kubernetes:helm.sh/v3:Release", "jenkins-release")).values.controller
+          .JCasC.configScripts["k8sinfra-lab"],
       );
       mounts = casc.jenkins.clouds[0].kubernetes.templates[0].volumes.map(
         (v: { hostPathVolume: Mount }) => v.hostPathVolume,
