@@ -4,6 +4,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { UnavailableError } from "./errors";
 import { messages } from "./messages";
@@ -28,6 +29,41 @@ export interface HostFacts {
   vmStates(workdir: string): Promise<Record<string, string>>;
   /** Starts the stopped VMs of a work folder and waits for their API server; progress to `say`. */
   startVms(workdir: string, say: (line: string) => void): Promise<void>;
+  /**
+   * Whether the state backend holds stack `stack` of project `project`, read from the folder of a
+   * file backend (`stackStateFiles`); undefined for another backend, where only the engine can
+   * tell. A host without it leaves that to the engine too.
+   */
+  stackInState?(project: string, stack: string): boolean | undefined;
+}
+
+/** The project's own state backend: `backend.url` of Pulumi.yaml. */
+export const PROJECT_BACKEND = "file://.pulumi-state";
+
+/**
+ * The folder of the state backend when it is a file backend (`file://<path>`, `~` for the home
+ * folder), else undefined. PULUMI_BACKEND_URL, when set, wins over the project's `backend.url`
+ * (pulumi/pulumi v3.259.0 pkg/workspace/creds.go, GetCurrentCloudURLWithSource).
+ */
+export function stateFolder(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const url = env.PULUMI_BACKEND_URL || PROJECT_BACKEND;
+  if (!url.startsWith("file://")) return undefined;
+  const folder = url.slice("file://".length);
+  return folder === "~" || folder.startsWith("~/")
+    ? path.join(os.homedir(), folder.slice(1))
+    : folder;
+}
+
+/**
+ * Where a file backend may keep a stack's state: `.pulumi/stacks/<project>/<stack>.json`, maybe
+ * compressed, or `.pulumi/stacks/<stack>.json` in the layout before projects (pulumi/pulumi
+ * v3.259.0 pkg/backend/diy/store.go, StackBasePath).
+ */
+export function stackStateFiles(folder: string, project: string, stack: string): string[] {
+  const stacks = path.join(folder, ".pulumi", "stacks");
+  return [path.join(stacks, project, stack), path.join(stacks, stack)].flatMap((base) =>
+    [".json", ".json.gz", ".json.zst"].map((ext) => `${base}${ext}`),
+  );
 }
 
 /** VirtualBox's list of allowed host-only ranges on Linux and macOS. */
@@ -264,6 +300,11 @@ export const realHost: HostFacts = {
   async startVms(workdir, say) {
     await vmHelper(["resume", workdir], say);
   },
+  stackInState(project, stack) {
+    const folder = stateFolder();
+    if (folder === undefined) return undefined;
+    return stackStateFiles(folder, project, stack).some((f) => fs.existsSync(f));
+  },
 };
 
 /**
@@ -312,6 +353,8 @@ export const plannedHost: HostFacts = {
   listDir: () => undefined,
   vmStates: async () => ({}),
   startVms: async () => {},
+  // The plan shows what a chapter makes on a lab cluster that is up.
+  stackInState: () => true,
 };
 
 /**

@@ -409,6 +409,29 @@ const CATALOGUE = {
         `    스택 "${holder}"이(가) 더는 없다면 파일 ${file} 지우기`,
       ].join("\n"),
   }),
+  buildsOnItself: both({
+    en: (stack: string) => `a stack cannot build on its own lab cluster (got "${stack}")`,
+    ko: (stack) =>
+      `스택은 자기 자신의 실습용 클러스터 위에서 실습할 수 없습니다 (입력값: "${stack}")`,
+  }),
+  clusterStackUnknown: both({
+    en: (stack: string, stacks: readonly string[], guess: string) =>
+      `"${stack}" is not a stack of this project; its stacks: ${list(stacks)}.${guess}`,
+    ko: (stack, stacks, guess) =>
+      `"${stack}"은(는) 이 프로젝트의 스택이 아닙니다. 스택: ${list(stacks)}.${guess}`,
+  }),
+  clusterNotBuilt: both({
+    en: (stack: string, current: string) =>
+      `The lab cluster of stack "${stack}" does not exist yet (or was destroyed), and stack "${current}" builds on it. Build it first: npm run lab -- ${stack} up`,
+    ko: (stack, current) =>
+      `스택 "${current}"은(는) 스택 "${stack}"의 실습용 클러스터 위에서 실습하는데, 그 클러스터가 아직 없습니다(또는 지워졌습니다). 먼저 만드세요: npm run lab -- ${stack} up`,
+  }),
+  clusterUnreadable: both({
+    en: (stack: string, why: string) =>
+      `stack "${stack}" could not be read (${why}): build the lab cluster first with npm run lab -- ${stack} up`,
+    ko: (stack, why) =>
+      `스택 "${stack}"을(를) 읽지 못했습니다 (${why}): 먼저 npm run lab -- ${stack} up 으로 실습용 클러스터를 만드세요`,
+  }),
   nodeDownNotWorker: both({
     en: (name: string, workers: readonly string[]) =>
       `lab:ch6.nodeDown: "${name}" is not a worker of the lab cluster; its workers: ${list(workers)}`,
