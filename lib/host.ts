@@ -3,6 +3,7 @@
  * `pulumi preview` already says what is missing and how to fix it.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -35,6 +36,61 @@ export interface HostFacts {
    * tell. A host without it leaves that to the engine too.
    */
   stackInState?(project: string, stack: string): boolean | undefined;
+  /**
+   * Makes `file` naming `holder` unless a file is there, in one step that no other process can
+   * split (`takeClaimFile`), and says who holds it then. A host without it takes nothing.
+   */
+  takeClaim?(file: string, holder: string): ClaimTaken;
+  /** Removes `file` if it still names `holder`. */
+  releaseClaim?(file: string, holder: string): void;
+}
+
+/** Who holds a claim file after an attempt to take it. */
+export interface ClaimTaken {
+  /** The stack the file names ("" for a file that names none). */
+  readonly holder: string;
+  /** Whether this attempt made the file. */
+  readonly created: boolean;
+}
+
+/**
+ * Takes a claim file for `holder`: written whole beside it, then hard-linked in its place. A link
+ * is refused when a file is there (EEXIST), so of several processes that try at once exactly one
+ * makes it, and none reads it half-written. The others read who holds it.
+ */
+export function takeClaimFile(file: string, holder: string): ClaimTaken {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const whole = `${file}.${process.pid}-${randomBytes(6).toString("hex")}`;
+  fs.writeFileSync(whole, holder);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        fs.linkSync(whole, file);
+        return { holder, created: true };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      try {
+        return { holder: fs.readFileSync(file, "utf8").trim(), created: false };
+      } catch (err) {
+        // Let go of between the two steps (its holder's destroy): try again.
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 5) throw err;
+      }
+    }
+  } finally {
+    fs.rmSync(whole, { force: true });
+  }
+}
+
+/** Removes a claim file if it still names `holder`. */
+export function releaseClaimFile(file: string, holder: string): void {
+  let named: string;
+  try {
+    named = fs.readFileSync(file, "utf8").trim();
+  } catch {
+    return;
+  }
+  if (named === holder) fs.rmSync(file, { force: true });
 }
 
 /** The project's own state backend: `backend.url` of Pulumi.yaml. */
@@ -305,6 +361,8 @@ export const realHost: HostFacts = {
     if (folder === undefined) return undefined;
     return stackStateFiles(folder, project, stack).some((f) => fs.existsSync(f));
   },
+  takeClaim: takeClaimFile,
+  releaseClaim: releaseClaimFile,
 };
 
 /**

@@ -17,7 +17,14 @@ import { type ClusterSettings, type LabConfig, localPath, NAMESPACE } from "../l
 import { ConfigError, UnavailableError } from "../lib/errors";
 import type { HostFacts } from "../lib/host";
 import { editDistance, messages } from "../lib/messages";
-import { claimFile, claimProblems, sharedParts } from "../lib/sharedParts";
+import {
+  claimFile,
+  claimProblems,
+  claimResource,
+  type SharedPart,
+  sharedParts,
+  takeParts,
+} from "../lib/sharedParts";
 import { type LabNode, workDir } from "../lib/vagrant";
 import { buildLabCluster, kubeconfigFilePath, kubectlOnMaster } from "./labCluster";
 
@@ -60,16 +67,23 @@ async function clusterOfStack(config: LabConfig, host: HostFacts): Promise<LabCl
     ...claimProblems(host, config.stack, other, parts),
   ];
   if (problems.length > 0) throw new ConfigError(config.stack, problems);
+  // `up` holds the parts before it registers anything; a preview only looks (above).
+  const taken = pulumi.runtime.isDryRun() ? undefined : takeParts(host, config.stack, other, parts);
+  if (taken && taken.problems.length > 0) throw new ConfigError(config.stack, taken.problems);
   // Held from the first up to the destroy; everything on the cluster waits for them (through the
   // providers and `ready`), so a destroy lets go of them last.
-  const claims = parts.map(
-    (part) =>
-      new command.local.Command(`claim-${part}`, {
+  const claimOf = new Map(
+    parts.map((part) => [
+      part,
+      new command.local.Command(claimResource(part), {
         create: `node host/vm.js write ${claimFile(other, part)}`,
         delete: `node host/vm.js remove ${claimFile(other, part)}`,
         stdin: config.stack,
       }),
+    ]),
   );
+  const claims = [...claimOf.values()];
+  if (taken) letGoUnlessRecorded(host, config.stack, other, taken.created, claimOf);
   const key = pulumi.secret(contract.sshPrivateKey);
   const nodes: LabNode[] = contract.nodes.map(({ endpoint: _e, ...n }) => n);
   const endpointOf = (node: LabNode) => {
@@ -158,6 +172,42 @@ function closest(name: string, names: readonly string[]): string | undefined {
     .filter(({ d }) => d <= Math.min(2, Math.floor(name.length / 3)))
     .sort((a, b) => a.d - b.d);
   return near.length > 0 && near[1]?.d !== near[0].d ? near[0].n : undefined;
+}
+
+/**
+ * A claim file this `up` made is let go of when the program ends before the engine recorded its
+ * claim resource (the plugin could not be loaded, the program stopped): nothing of the chapter is
+ * on the cluster then, and no destroy of this stack would remove the file. Recorded, it stays
+ * until the destroy. A claim the stack held before this up is left as it is.
+ */
+function letGoUnlessRecorded(
+  host: HostFacts,
+  stack: string,
+  clusterStack: string,
+  created: readonly SharedPart[],
+  claims: ReadonlyMap<SharedPart, command.local.Command>,
+): void {
+  const { releaseClaim } = host;
+  if (created.length === 0 || !releaseClaim) return;
+  const recorded = new Set<SharedPart>();
+  for (const part of created) {
+    claims.get(part)?.id.apply((id) => {
+      if (id) recorded.add(part);
+    });
+  }
+  const letGo = () => {
+    for (const part of created) {
+      if (!recorded.has(part)) releaseClaim(claimFile(clusterStack, part), stack);
+    }
+  };
+  process.once("exit", letGo);
+  // The language host stops a run the engine gave up on with SIGINT (pulumi/pulumi v3.259.0
+  // sdk/nodejs/cmd/pulumi-language-nodejs/main.go, cmd.Cancel), whose default ends Node without
+  // "exit": let go, then end as that default would.
+  process.once("SIGINT", () => {
+    letGo();
+    process.kill(process.pid, "SIGINT");
+  });
 }
 
 /**
