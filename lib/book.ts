@@ -222,6 +222,11 @@ export const CH3 = {
     /** `limits-pvc.yaml` and `quota-pvc.yaml`. */
     limitRange: { name: "storagelimits", max: "5Mi", min: "1Mi" },
     quota: { name: "storagequota", pvcs: "5", storage: "25Mi" },
+    /**
+     * Where the two stand here; the book put them in `default` and removed them before chapter 5,
+     * whose Jenkins claim (10Gi), like chapter 6's, they would refuse there.
+     */
+    limitsNamespace: "ch3-storage",
   },
   /** 3.4.4 StatefulSet on the same claim. */
   sts: {

@@ -3,7 +3,9 @@
  * `pulumi preview` already says what is missing and how to fix it.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { UnavailableError } from "./errors";
 import { messages } from "./messages";
@@ -28,6 +30,96 @@ export interface HostFacts {
   vmStates(workdir: string): Promise<Record<string, string>>;
   /** Starts the stopped VMs of a work folder and waits for their API server; progress to `say`. */
   startVms(workdir: string, say: (line: string) => void): Promise<void>;
+  /**
+   * Whether the state backend holds stack `stack` of project `project`, read from the folder of a
+   * file backend (`stackStateFiles`); undefined for another backend, where only the engine can
+   * tell. A host without it leaves that to the engine too.
+   */
+  stackInState?(project: string, stack: string): boolean | undefined;
+  /**
+   * Makes `file` naming `holder` unless a file is there, in one step that no other process can
+   * split (`takeClaimFile`), and says who holds it then. A host without it takes nothing.
+   */
+  takeClaim?(file: string, holder: string): ClaimTaken;
+  /** Removes `file` if it still names `holder`. */
+  releaseClaim?(file: string, holder: string): void;
+}
+
+/** Who holds a claim file after an attempt to take it. */
+export interface ClaimTaken {
+  /** The stack the file names ("" for a file that names none). */
+  readonly holder: string;
+  /** Whether this attempt made the file. */
+  readonly created: boolean;
+}
+
+/**
+ * Takes a claim file for `holder`: written whole beside it, then hard-linked in its place. A link
+ * is refused when a file is there (EEXIST), so of several processes that try at once exactly one
+ * makes it, and none reads it half-written. The others read who holds it.
+ */
+export function takeClaimFile(file: string, holder: string): ClaimTaken {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const whole = `${file}.${process.pid}-${randomBytes(6).toString("hex")}`;
+  fs.writeFileSync(whole, holder);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        fs.linkSync(whole, file);
+        return { holder, created: true };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      try {
+        return { holder: fs.readFileSync(file, "utf8").trim(), created: false };
+      } catch (err) {
+        // Let go of between the two steps (its holder's destroy): try again.
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= 5) throw err;
+      }
+    }
+  } finally {
+    fs.rmSync(whole, { force: true });
+  }
+}
+
+/** Removes a claim file if it still names `holder`. */
+export function releaseClaimFile(file: string, holder: string): void {
+  let named: string;
+  try {
+    named = fs.readFileSync(file, "utf8").trim();
+  } catch {
+    return;
+  }
+  if (named === holder) fs.rmSync(file, { force: true });
+}
+
+/** The project's own state backend: `backend.url` of Pulumi.yaml. */
+export const PROJECT_BACKEND = "file://.pulumi-state";
+
+/**
+ * The folder of the state backend when it is a file backend (`file://<path>`, `~` for the home
+ * folder), else undefined. PULUMI_BACKEND_URL, when set, wins over the project's `backend.url`
+ * (pulumi/pulumi v3.259.0 pkg/workspace/creds.go, GetCurrentCloudURLWithSource).
+ */
+export function stateFolder(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const url = env.PULUMI_BACKEND_URL || PROJECT_BACKEND;
+  if (!url.startsWith("file://")) return undefined;
+  const folder = url.slice("file://".length);
+  return folder === "~" || folder.startsWith("~/")
+    ? path.join(os.homedir(), folder.slice(1))
+    : folder;
+}
+
+/**
+ * Where a file backend may keep a stack's state: `.pulumi/stacks/<project>/<stack>.json`, maybe
+ * compressed, or `.pulumi/stacks/<stack>.json` in the layout before projects (pulumi/pulumi
+ * v3.259.0 pkg/backend/diy/store.go, StackBasePath).
+ */
+export function stackStateFiles(folder: string, project: string, stack: string): string[] {
+  const stacks = path.join(folder, ".pulumi", "stacks");
+  return [path.join(stacks, project, stack), path.join(stacks, stack)].flatMap((base) =>
+    [".json", ".json.gz", ".json.zst"].map((ext) => `${base}${ext}`),
+  );
 }
 
 /** VirtualBox's list of allowed host-only ranges on Linux and macOS. */
@@ -264,6 +356,13 @@ export const realHost: HostFacts = {
   async startVms(workdir, say) {
     await vmHelper(["resume", workdir], say);
   },
+  stackInState(project, stack) {
+    const folder = stateFolder();
+    if (folder === undefined) return undefined;
+    return stackStateFiles(folder, project, stack).some((f) => fs.existsSync(f));
+  },
+  takeClaim: takeClaimFile,
+  releaseClaim: releaseClaimFile,
 };
 
 /**
@@ -312,6 +411,8 @@ export const plannedHost: HostFacts = {
   listDir: () => undefined,
   vmStates: async () => ({}),
   startVms: async () => {},
+  // The plan shows what a chapter makes on a lab cluster that is up.
+  stackInState: () => true,
 };
 
 /**

@@ -396,18 +396,47 @@ const CATALOGUE = {
     ko: () => "m-k8s의 레지스트리 컨테이너(포트 8443)",
   }),
   sharedPartHeld: both({
-    en: (holder: string, part: string, cluster: string, file: string) =>
+    en: (holder: string, part: string, cluster: string, file: string, resource: string) =>
       [
         `stack "${holder}" has ${part} on the lab cluster of stack "${cluster}", which this chapter installs in its own way. Either:`,
         `    reset that chapter first: npm run lab -- ${holder} destroy`,
-        `    or, if stack "${holder}" no longer exists, delete the file ${file}`,
+        `    or, if stack "${holder}" no longer exists, or its up was stopped before it recorded ${resource} (npm run lab -- ${holder} stack does not list it), delete the file ${file}`,
       ].join("\n"),
-    ko: (holder, part, cluster, file) =>
+    ko: (holder, part, cluster, file, resource) =>
       [
         `스택 "${holder}"이(가) 스택 "${cluster}"의 실습용 클러스터에 ${part}을(를) 설치해 두었습니다. 이 장은 그것을 자기 방식으로 설치합니다. 다음 중 하나를 하세요:`,
         `    그 장을 먼저 되돌리기: npm run lab -- ${holder} destroy`,
-        `    스택 "${holder}"이(가) 더는 없다면 파일 ${file} 지우기`,
+        `    스택 "${holder}"이(가) 더는 없거나, 그 스택의 up이 ${resource}을(를) 기록하기 전에 멈췄다면(npm run lab -- ${holder} stack 목록에 없음) 파일 ${file} 지우기`,
       ].join("\n"),
+  }),
+  claimNamesNoStack: both({
+    en: (part: string, file: string) =>
+      `the file ${file}, which says which chapter has ${part}, names no stack; if no chapter on the lab cluster has it, delete the file`,
+    ko: (part, file) =>
+      `${part}을(를) 어느 장이 설치했는지 적는 파일 ${file}에 스택 이름이 없습니다. 실습용 클러스터의 어느 장도 그것을 설치하지 않았다면 파일을 지우세요`,
+  }),
+  buildsOnItself: both({
+    en: (stack: string) => `a stack cannot build on its own lab cluster (got "${stack}")`,
+    ko: (stack) =>
+      `스택은 자기 자신의 실습용 클러스터 위에서 실습할 수 없습니다 (입력값: "${stack}")`,
+  }),
+  clusterStackUnknown: both({
+    en: (stack: string, stacks: readonly string[], guess: string) =>
+      `"${stack}" is not a stack of this project; its stacks: ${list(stacks)}.${guess}`,
+    ko: (stack, stacks, guess) =>
+      `"${stack}"은(는) 이 프로젝트의 스택이 아닙니다. 스택: ${list(stacks)}.${guess}`,
+  }),
+  clusterNotBuilt: both({
+    en: (stack: string, current: string) =>
+      `The lab cluster of stack "${stack}" does not exist yet (or was destroyed), and stack "${current}" builds on it. Build it first: npm run lab -- ${stack} up`,
+    ko: (stack, current) =>
+      `스택 "${current}"은(는) 스택 "${stack}"의 실습용 클러스터 위에서 실습하는데, 그 클러스터가 아직 없습니다(또는 지워졌습니다). 먼저 만드세요: npm run lab -- ${stack} up`,
+  }),
+  clusterUnreadable: both({
+    en: (stack: string, why: string) =>
+      `stack "${stack}" could not be read (${why}): build the lab cluster first with npm run lab -- ${stack} up`,
+    ko: (stack, why) =>
+      `스택 "${stack}"을(를) 읽지 못했습니다 (${why}): 먼저 npm run lab -- ${stack} up 으로 실습용 클러스터를 만드세요`,
   }),
   nodeDownNotWorker: both({
     en: (name: string, workers: readonly string[]) =>

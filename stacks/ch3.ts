@@ -474,37 +474,51 @@ function persistentVolumes(ch: Chapter) {
     dependsOn: ready,
   });
 
-  if (ch.s.storageLimits) {
-    // Created after nfs-pvc exists: from then on a claim over 5Mi is refused, as the book shows.
-    const after = { ...opts, dependsOn: [volume.claim] };
-    new k8s.core.v1.LimitRange(
-      n.limitRange.name,
-      {
-        metadata: bookMeta(n.limitRange.name),
-        spec: {
-          limits: [
-            {
-              type: "PersistentVolumeClaim",
-              max: { storage: n.limitRange.max },
-              min: { storage: n.limitRange.min },
-            },
-          ],
-        },
-      },
-      after,
-    );
-    new k8s.core.v1.ResourceQuota(
-      n.quota.name,
-      {
-        metadata: bookMeta(n.quota.name),
-        spec: {
-          hard: { persistentvolumeclaims: n.quota.pvcs, "requests.storage": n.quota.storage },
-        },
-      },
-      after,
-    );
-  }
+  if (ch.s.storageLimits) storageLimits(opts);
   return { export: `${server}:${path}`, [n.deploy.service]: deploy.address };
+}
+
+/**
+ * 3.4.3 `limits-pvc.yaml` and `quota-pvc.yaml` with the book's names, in a namespace of their own
+ * rather than the book's `default`: there they would refuse every later claim over 5Mi, on the lab
+ * cluster chapters 5 and 6 share (their 10Gi claims in `default`), in whichever order they come.
+ * The reader's claim of the book (`nfs-pvc.yaml`, 10Mi) made in this namespace is refused as the
+ * book shows.
+ */
+function storageLimits(opts: { parent: pulumi.Resource }) {
+  const n = CH3.nfs;
+  const namespace = new k8s.core.v1.Namespace(
+    n.limitsNamespace,
+    { metadata: { name: n.limitsNamespace } },
+    opts,
+  );
+  const metadata = (name: string) => ({ name, namespace: namespace.metadata.name });
+  new k8s.core.v1.LimitRange(
+    n.limitRange.name,
+    {
+      metadata: metadata(n.limitRange.name),
+      spec: {
+        limits: [
+          {
+            type: "PersistentVolumeClaim",
+            max: { storage: n.limitRange.max },
+            min: { storage: n.limitRange.min },
+          },
+        ],
+      },
+    },
+    opts,
+  );
+  new k8s.core.v1.ResourceQuota(
+    n.quota.name,
+    {
+      metadata: metadata(n.quota.name),
+      spec: {
+        hard: { persistentvolumeclaims: n.quota.pvcs, "requests.storage": n.quota.storage },
+      },
+    },
+    opts,
+  );
 }
 
 /** 3.4.4 스테이트풀셋: `nfs-pvc-sts` with `serviceName: sts-svc-domain`, that headless Service, `nfs-pvc-sts-svc`. */

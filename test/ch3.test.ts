@@ -424,18 +424,20 @@ describe("3.4.3 PV와 PVC", () => {
     ]);
   });
 
-  it("limits-pvc.yaml and quota-pvc.yaml only when asked, after nfs-pvc exists", async () => {
+  it("limits-pvc.yaml and quota-pvc.yaml only when asked, in a namespace of their own (test/storageLimits.test.ts)", async () => {
     expect(base.resources.some((r) => r.type === "kubernetes:core/v1:LimitRange")).toBe(false);
     const limited = await runStack({ stack: "ch3", config: { "lab:ch3.storageLimits": "true" } });
     const lr = find(limited, "kubernetes:core/v1:LimitRange", "storagelimits");
     expect(inputsOf(lr).spec.limits).toEqual([
       { type: "PersistentVolumeClaim", max: { storage: "5Mi" }, min: { storage: "1Mi" } },
     ]);
-    expect(lr.dependsOn).toContain(
-      find(limited, "kubernetes:core/v1:PersistentVolumeClaim", "nfs-pvc").urn,
-    );
     const rq = inputsOf(find(limited, "kubernetes:core/v1:ResourceQuota", "storagequota"));
     expect(rq.spec.hard).toEqual({ persistentvolumeclaims: "5", "requests.storage": "25Mi" });
+    // The book's nfs-pvc stays in default, where 3.4.3's deployments mount it.
+    const pvc = inputsOf(find(limited, "kubernetes:core/v1:PersistentVolumeClaim", "nfs-pvc"));
+    expect(pvc.metadata.namespace).toBe("default");
+    expect(inputsOf(lr).metadata.namespace).not.toBe("default");
+    expect(rq.metadata.namespace).toBe(inputsOf(lr).metadata.namespace);
   });
 });
 

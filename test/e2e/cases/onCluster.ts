@@ -2,16 +2,17 @@
  * The documented path: a chapter built on the lab cluster of the stack `cluster` (stack mode, the
  * chapters' default). Chapter 3's deployments and its NFS section go onto the stand-in cluster the
  * cluster case brought up; `destroy` takes away the chapter's objects and its NFS export, and the
- * cluster stays as it was.
+ * cluster stays as it was. Two chapters' `up` at once: one MetalLB.
  */
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { exportsFile } from "../../../lib/scripts";
 import { toolCalls } from "../nodeRoot";
 import { type Case, type Context, check, same } from "../runner";
-import { lab, withStackFile } from "../workspace";
+import { type LabResult, lab, type Workspace, withStackFile } from "../workspace";
 import { kubectl, stackKubeconfig, vmRoot } from "./cluster";
-import { destroyToEmpty, upAndSettle } from "./cycles";
+import { destroyToEmpty, stateResources, tail, upAndSettle } from "./cycles";
 
 const PLUGINS = ["kubernetes", "command", "tls", "random"];
 
@@ -28,7 +29,82 @@ export const onClusterCases: Case[] = [
     plugins: PLUGINS,
     run: (ctx) => withStackFile(ctx.ws, "ch3", () => chapterOnCluster(ctx)),
   },
+  {
+    name: "two chapters' up started together on the lab cluster: exactly one holds MetalLB, the other stops naming it and leaves nothing on the cluster",
+    plugins: PLUGINS,
+    run: (ctx) => withStackFile(ctx.ws, "ch3", () => upsTogether(ctx)),
+  },
 ];
+
+/** `npm run lab -- <stack> <args>` without waiting, so that two can run at once. */
+function labAsync(ws: Workspace, stack: string, args: readonly string[]): Promise<LabResult> {
+  const child = spawn("npm", ["run", "--silent", "lab", "--", stack, ...args], {
+    cwd: ws.dir,
+    env: ws.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
+  });
+}
+
+/**
+ * Chapter 3 twice, as stack ch3 and a reader's copy of it (the way unknownStack tells a reader to
+ * make a stack of their own), both with 3.3.4's MetalLB: `up` of both at once. Each checks at its
+ * start that no other stack holds MetalLB; only one may then take it.
+ */
+async function upsTogether(ctx: Context): Promise<string> {
+  const { ws } = ctx;
+  const copy = "ch3-again";
+  const copyFile = path.join(ws.dir, `Pulumi.${copy}.yaml`);
+  fs.copyFileSync(path.join(ws.dir, "Pulumi.ch3.yaml"), copyFile);
+  const claim = path.join(ws.dir, ".lab", "cluster", "claims", "metallb");
+  try {
+    for (const stack of ["ch3", copy]) {
+      lab(ws, stack, ["config", "set", "lab:chapter", "ch3"]);
+      lab(ws, stack, ["config", "set", "lab:charts.dir", ctx.charts]);
+      lab(ws, stack, ["config", "set", "lab:cluster.awaitLoadBalancer", "false"]);
+      lab(ws, stack, ["config", "set", "lab:ch3.sections", "3.3.4"]);
+    }
+    check(!fs.existsSync(claim), `MetalLB is already held: ${claim}`);
+    const [a, b] = await Promise.all(
+      ["ch3", copy].map((stack) => labAsync(ws, stack, ["up", "--yes", "--skip-preview"])),
+    );
+    const out = (r: LabResult) => `${r.stdout}${r.stderr}`;
+    check(
+      (a.status === 0) !== (b.status === 0),
+      `not exactly one up went through (ch3: exit ${a.status}, ${copy}: exit ${b.status}):\n${tail(out(a))}\n---\n${tail(out(b))}`,
+    );
+    const [winner, loser, lost] = a.status === 0 ? ["ch3", copy, b] : [copy, "ch3", a];
+    check(
+      out(lost).includes(`stack "${winner}" has MetalLB`),
+      `${loser}'s up does not name ${winner} as MetalLB's holder:\n${tail(out(lost))}`,
+    );
+    same(fs.readFileSync(claim, "utf8"), winner, "the MetalLB claim");
+    same(
+      stateResources(ws, loser)
+        .filter((r) => r.type !== "pulumi:pulumi:Stack")
+        .map((r) => r.urn),
+      [],
+      `what ${loser}'s refused up recorded`,
+    );
+    destroyToEmpty(ws, winner);
+    check(!fs.existsSync(claim), `the MetalLB claim is still there after ${winner}'s destroy`);
+    return `${winner} held MetalLB, ${loser} stopped naming it; after ${winner}'s destroy the claim is gone`;
+  } finally {
+    lab(ws, copy, ["stack", "rm", "--yes", "--force", "--preserve-config"], { allowFail: true });
+    fs.rmSync(copyFile, { force: true });
+  }
+}
 
 async function chapterOnCluster(ctx: Context): Promise<string> {
   const { ws } = ctx;

@@ -9,8 +9,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type Case, type Context, check } from "../runner";
-import { errorsOf, lab, previewJson } from "../workspace";
+import { Blocked, type Case, type Context, check } from "../runner";
+import { errorsOf, lab, previewJson, stateFile } from "../workspace";
+import { stateResources } from "./cycles";
 
 type Mode = "render" | "vagrant" | "kubeconfig" | "stack";
 
@@ -34,16 +35,68 @@ const PLUGINS = ["kubernetes", "tls", "random", "command", "docker"];
  * Runs `preview --json` of a stack with some settings, and puts its stack file back afterwards: the
  * other cases start from it.
  */
-async function previewWith(ctx: Context, stack: string, settings: Record<string, string>) {
+async function previewWith(
+  ctx: Context,
+  stack: string,
+  settings: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
+) {
   const stackFile = path.join(ctx.ws.dir, `Pulumi.${stack}.yaml`);
   const original = fs.readFileSync(stackFile, "utf8");
   const all = { "lab:charts.dir": ctx.charts, ...settings };
   for (const [k, v] of Object.entries(all)) lab(ctx.ws, stack, ["config", "set", k, v]);
   try {
-    return previewJson(ctx.ws, stack);
+    return previewJson(ctx.ws, stack, [], { env });
   } finally {
     fs.writeFileSync(stackFile, original);
   }
+}
+
+/**
+ * As on a fresh clone: no state of stack `cluster` at all. The previews before may have made its
+ * (empty) state; it goes, its stack file stays, and the cluster case makes it again.
+ */
+function withoutClusterState(ctx: Context): void {
+  if (!fs.existsSync(stateFile(ctx.ws, "cluster"))) return;
+  const held = stateResources(ctx.ws, "cluster").filter((r) => r.type !== "pulumi:pulumi:Stack");
+  if (held.length > 0) throw new Blocked("stack cluster already holds a lab cluster");
+  lab(ctx.ws, "cluster", ["stack", "rm", "--yes", "--force", "--preserve-config"]);
+  check(!fs.existsSync(stateFile(ctx.ws, "cluster")), "the state of stack cluster is still there");
+}
+
+/**
+ * A chapter's preview before the lab cluster exists: it stops with the hint to build it, in the
+ * reader's language, and never with the engine's own read of the missing stack. The program
+ * checks before anything that needs a plugin, so the case needs none.
+ */
+function beforeClusterCase(
+  stack: string,
+  locale: "en" | "ko",
+  expected: readonly string[],
+  settings: Record<string, string> = {},
+): Case {
+  const where = Object.entries(settings)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  return {
+    name: `preview ${stack} (stack${where ? `, ${where}` : ", default"}) before the lab cluster exists${locale === "ko" ? ", Korean locale" : ""}: says what to do, never "unknown stack"`,
+    plugins: [],
+    async run(ctx) {
+      withoutClusterState(ctx);
+      const env = locale === "ko" ? { LC_ALL: "ko_KR.UTF-8" } : {};
+      const p = await previewWith(ctx, stack, settings, env);
+      const text = `${errorsOf(p).join("\n")}\n${p.output}`;
+      check(p.status !== 0, "the preview passed without a lab cluster to build on");
+      for (const line of expected) {
+        check(text.includes(line), `the preview does not say "${line}":\n${text.slice(-1500)}`);
+      }
+      check(
+        !text.includes("unknown stack"),
+        `the engine's own read of the missing stack reached the reader:\n${text.slice(-1500)}`,
+      );
+      return `refused: ${expected.join(" / ")}`;
+    },
+  };
 }
 
 function previewCase(stack: string, mode: Mode, isDefault: boolean): Case {
@@ -74,20 +127,30 @@ const cases = MATRIX.flatMap(({ stack, modes }) =>
 /** Previews a reader runs before any cluster exists: every mode but `stack`. */
 export const previewCases: Case[] = [
   ...cases.filter((x) => x.mode !== "stack").map((x) => x.c),
-  {
-    name: "preview ch3 (stack, default) before the lab cluster exists: says to build it first",
-    plugins: PLUGINS,
-    async run(ctx) {
-      const p = await previewWith(ctx, "ch3", {});
-      const text = `${errorsOf(p).join("\n")}\n${p.output}`;
-      check(p.status !== 0, "the preview passed without a lab cluster to build on");
-      check(
-        text.includes("npm run lab -- cluster up"),
-        `the preview does not say to build the lab cluster first:\n${text.slice(-1500)}`,
-      );
-      return "refused: build the lab cluster first with npm run lab -- cluster up";
-    },
-  },
+  beforeClusterCase("ch3", "en", [
+    'The lab cluster of stack "cluster" does not exist yet',
+    "npm run lab -- cluster up",
+  ]),
+  beforeClusterCase("practice", "ko", [
+    '스택 "practice"은(는) 스택 "cluster"의 실습용 클러스터 위에서 실습하는데, 그 클러스터가 아직 없습니다',
+    "npm run lab -- cluster up",
+  ]),
+  beforeClusterCase(
+    "ch3",
+    "en",
+    [
+      'lab:cluster.stack: "clustr" is not a stack of this project',
+      "Did you mean cluster?",
+      "npm run lab -- ch3 config set",
+    ],
+    { "lab:cluster.stack": "clustr" },
+  ),
+  beforeClusterCase(
+    "ch3",
+    "ko",
+    ['lab:cluster.stack: "nosuch"은(는) 이 프로젝트의 스택이 아닙니다'],
+    { "lab:cluster.stack": "nosuch" },
+  ),
 ];
 
 /** Previews once the stack `cluster` is up: each chapter's default, and the address guard. */
