@@ -439,6 +439,20 @@ const CATALOGUE = {
         "  - 또는 Pulumi CLI를 직접 설치해서(https://www.pulumi.com/docs/install/) `pulumi`를 PATH에서 찾을 수 있게 하기",
       ].join("\n"),
   }),
+  passphraseMismatch: both({
+    en: (stack: string, variable: string, labPassphrase: string) =>
+      [
+        `Pulumi.${stack}.yaml holds the check value (encryptionsalt) of the lab passphrase ${labPassphrase}, and the passphrase in ${variable} does not open it, so Pulumi would refuse to work on stack "${stack}". Either:`,
+        `  - unset ${variable}: npm run lab then uses the lab passphrase ${labPassphrase}, which everyone who has this project knows;`,
+        `  - or, to encrypt this stack's secrets with your own passphrase, delete the line encryptionsalt: ... from Pulumi.${stack}.yaml before the stack's first run: Pulumi then writes one for your passphrase (your Pulumi.${stack}.yaml then differs from the repository's).`,
+      ].join("\n"),
+    ko: (stack, variable, labPassphrase) =>
+      [
+        `Pulumi.${stack}.yaml에는 실습용 암호 ${labPassphrase}의 확인 값(encryptionsalt)이 들어 있는데, ${variable}의 암호로는 열리지 않습니다. 그래서 Pulumi가 스택 "${stack}"의 작업을 거부합니다. 다음 중 하나를 하세요:`,
+        `  - ${variable}를 지우기: 그러면 npm run lab이 실습용 암호 ${labPassphrase}를 씁니다. 이 프로젝트를 가진 사람이면 누구나 아는 암호입니다.`,
+        `  - 또는 이 스택의 시크릿을 자기 암호로 암호화하려면, 스택을 처음 실행하기 전에 Pulumi.${stack}.yaml에서 encryptionsalt: ... 줄을 지우기: Pulumi가 그 암호의 확인 값을 새로 씁니다(그러면 내 Pulumi.${stack}.yaml이 저장소의 것과 달라집니다).`,
+      ].join("\n"),
+  }),
   startingVmsToDestroy: both({
     en: (owner: string, stopped: readonly string[]) =>
       `The VMs of stack "${owner}" are stopped (${list(stopped)}): starting them, so that what runs on them can be undone.`,

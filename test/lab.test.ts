@@ -11,6 +11,7 @@ import YAML from "yaml";
 import { downloadAdvice, stackRefusal } from "../tools/lab";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { runTool } from "./cli";
+import { checkValueFor } from "./passphrase";
 
 const launcherVersion = JSON.parse(
   fs.readFileSync(path.join(PROJECT_DIR, "node_modules", "pulumi", "package.json"), "utf8"),
@@ -70,6 +71,21 @@ async function lab(args: string[], extra: NodeJS.ProcessEnv = {}, project = scra
   return { ...result, calls, args: args_, home, project };
 }
 
+/** Sets settings in a stack file of a project copy, as an editor would (comments kept). */
+function editStackFile(project: string, stack: string, settings: Record<string, string>): void {
+  const file = path.join(project, `Pulumi.${stack}.yaml`);
+  const doc = YAML.parseDocument(fs.readFileSync(file, "utf8"));
+  for (const [key, value] of Object.entries(settings)) doc.setIn(["config", key], value);
+  fs.writeFileSync(file, String(doc));
+}
+
+/** Puts `checkValue` as the `encryptionsalt` of a stack file in a project copy. */
+function withCheckValue(project: string, stack: string, checkValue: string): void {
+  const file = path.join(project, `Pulumi.${stack}.yaml`);
+  const text = fs.readFileSync(file, "utf8").replace(/^encryptionsalt:.*$/m, "");
+  fs.writeFileSync(file, `${text.trimEnd()}\nencryptionsalt: ${checkValue}\n`);
+}
+
 /** The files of a folder, recursively. */
 function filesOf(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort();
@@ -113,11 +129,18 @@ describe("npm run lab", () => {
   });
 
   it("keeps a passphrase and a backend the reader set", async () => {
-    const r = await lab(["practice", "up"], {
-      PULUMI_CONFIG_PASSPHRASE: "mine",
-      PULUMI_BACKEND_URL: "file:///tmp/elsewhere",
-      NODE_COMPILE_CACHE: "/tmp/my-compile-cache",
-    });
+    // The reader's stack file holds the check value of their passphrase (README: the passphrase).
+    const project = scratchCopy();
+    withCheckValue(project, "practice", await checkValueFor("mine"));
+    const r = await lab(
+      ["practice", "up"],
+      {
+        PULUMI_CONFIG_PASSPHRASE: "mine",
+        PULUMI_BACKEND_URL: "file:///tmp/elsewhere",
+        NODE_COMPILE_CACHE: "/tmp/my-compile-cache",
+      },
+      project,
+    );
     expect(r.calls).toContain("PASSPHRASE mine");
     expect(r.calls).toContain("COMPILE_CACHE /tmp/my-compile-cache");
     expect(r.calls).toContain("BACKEND file:///tmp/elsewhere");
@@ -125,6 +148,47 @@ describe("npm run lab", () => {
     // Only the CLI knows whether the stack exists in another backend.
     expect(r.args[0]).toBe("ARGS stack select --create --secrets-provider passphrase practice");
   }, 30_000);
+
+  it("a passphrase of the reader's own that the committed check value refuses stops before the stack is created, with the ways out", async () => {
+    const project = scratchCopy();
+    const before = filesOf(project);
+    const r = await lab(["practice", "preview"], { PULUMI_CONFIG_PASSPHRASE: "mine" }, project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "Pulumi.practice.yaml holds the check value (encryptionsalt) of the lab passphrase k8sinfra-lab, and the passphrase in PULUMI_CONFIG_PASSPHRASE does not open it",
+    );
+    expect(r.stderr).toContain("unset PULUMI_CONFIG_PASSPHRASE");
+    expect(r.stderr).toContain("delete the line encryptionsalt: ... from Pulumi.practice.yaml");
+    expect(r.calls).toBe("");
+    expect(filesOf(project)).toEqual(before);
+    // From a file, and in Korean under a Korean locale.
+    const file = path.join(project, "my-passphrase");
+    fs.writeFileSync(file, "mine\n");
+    const ko = await lab(
+      ["practice", "stack", "output"],
+      { PULUMI_CONFIG_PASSPHRASE_FILE: file, LANG: "ko_KR.UTF-8" },
+      project,
+    );
+    expect(ko.code).toBe(2);
+    expect(ko.stderr).toContain(
+      "Pulumi.practice.yaml에는 실습용 암호 k8sinfra-lab의 확인 값(encryptionsalt)이 들어 있는데, PULUMI_CONFIG_PASSPHRASE_FILE의 암호로는 열리지 않습니다.",
+    );
+    expect(ko.calls).toBe("");
+    // Its own check value in the file: the stack is created with it.
+    withCheckValue(project, "practice", await checkValueFor("mine"));
+    const ok = await lab(
+      ["practice", "stack", "output"],
+      { PULUMI_CONFIG_PASSPHRASE_FILE: file },
+      project,
+    );
+    expect(ok.code).toBe(0);
+    expect(ok.args[0]).toBe("ARGS stack init --secrets-provider passphrase practice");
+    // The lab passphrase set by hand is the default's: nothing to check.
+    const lab_ = await lab(["practice", "stack", "output"], {
+      PULUMI_CONFIG_PASSPHRASE: "k8sinfra-lab",
+    });
+    expect(lab_.code).toBe(0);
+  }, 60_000);
 
   it("prefers a Pulumi CLI already on PATH", async () => {
     const bin = fs.mkdtempSync(path.join(os.tmpdir(), "bin-"));
@@ -188,10 +252,7 @@ describe("npm run lab", () => {
 
   it("a new stack with a bad setting is refused before it is created; config set can still fix it", async () => {
     const project = scratchCopy();
-    fs.appendFileSync(
-      path.join(project, "Pulumi.practice.yaml"),
-      "  lab:practice.activeColor: purple\n",
-    );
+    editStackFile(project, "practice", { "lab:practice.activeColor": "purple" });
     const before = filesOf(project);
     const r = await lab(["practice", "preview"], {}, project);
     expect(r.code).toBe(2);

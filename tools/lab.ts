@@ -15,6 +15,7 @@
  * the book's readers are.
  */
 import { spawnSync } from "node:child_process";
+import { createDecipheriv, pbkdf2Sync } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
@@ -25,6 +26,71 @@ const ROOT = path.resolve(__dirname, "..");
 
 /** Encrypts the lab stacks' secrets unless PULUMI_CONFIG_PASSPHRASE(_FILE) says otherwise. */
 export const DEFAULT_PASSPHRASE = "k8sinfra-lab";
+
+/**
+ * Whether `phrase` opens a passphrase check value as Pulumi stores it in `encryptionsalt`:
+ * `v1:<salt>:v1:<nonce>:<ciphertext>`, the word "pulumi" sealed with AES-256-GCM under a key of
+ * PBKDF2-SHA256 (1,000,000 rounds, 32 bytes) of the passphrase and salt (pulumi/pulumi v3.259.0:
+ * pkg/secrets/passphrase/manager.go, symmetricCrypterFromPhraseAndState; the crypter in
+ * sdk/go/common/resource/config/crypt.go).
+ */
+export function passphraseOpens(encryptionSalt: string, phrase: string): boolean {
+  const [version, salt, valueVersion, nonce, sealed] = encryptionSalt.split(":");
+  if (version !== "v1" || valueVersion !== "v1" || !salt || !nonce || !sealed) return false;
+  const key = pbkdf2Sync(phrase, Buffer.from(salt, "base64"), 1_000_000, 32, "sha256");
+  const bytes = Buffer.from(sealed, "base64");
+  try {
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(nonce, "base64"));
+    decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+    const plain = Buffer.concat([decipher.update(bytes.subarray(0, -16)), decipher.final()]);
+    return plain.toString("utf8") === "pulumi";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The reader's own passphrase, when it is not the lab's: the variable it came from and its text,
+ * as Pulumi reads them (PULUMI_CONFIG_PASSPHRASE first, else the file, trimmed, relative to the
+ * project folder where the CLI runs).
+ */
+function readersPassphrase(
+  env: NodeJS.ProcessEnv,
+  root: string,
+): { variable: string; phrase: string } | undefined {
+  if (env.PULUMI_CONFIG_PASSPHRASE !== undefined) {
+    return env.PULUMI_CONFIG_PASSPHRASE === DEFAULT_PASSPHRASE
+      ? undefined
+      : { variable: "PULUMI_CONFIG_PASSPHRASE", phrase: env.PULUMI_CONFIG_PASSPHRASE };
+  }
+  const file = env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  if (!file) return undefined;
+  try {
+    const phrase = fs.readFileSync(path.resolve(root, file), "utf8").trim();
+    return { variable: "PULUMI_CONFIG_PASSPHRASE_FILE", phrase };
+  } catch {
+    // Pulumi says itself that it cannot read the file.
+    return undefined;
+  }
+}
+
+/**
+ * Why the reader's passphrase cannot work on the stack: its file keeps the check value of the lab
+ * passphrase (committed, so that a first run leaves the file as it is), and Pulumi refuses any
+ * other passphrase for it.
+ */
+export function passphraseRefusal(
+  stack: string,
+  env: NodeJS.ProcessEnv,
+  root = ROOT,
+): string | undefined {
+  const own = readersPassphrase(env, root);
+  if (!own) return undefined;
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  const salt = /^encryptionsalt:\s*(\S+)\s*$/m.exec(fs.readFileSync(file, "utf8"))?.[1];
+  if (!salt || passphraseOpens(salt, own.phrase)) return undefined;
+  return messages().passphraseMismatch(stack, own.variable, DEFAULT_PASSPHRASE);
+}
 
 /** Pulumi commands that run the program, and so read the stack's settings. */
 const RUNS_PROGRAM = new Set(["preview", "pre", "up", "update", "refresh", "destroy", "watch"]);
@@ -160,6 +226,13 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${problems}\n`);
       return 2;
     }
+  }
+  // Where the CLI creates the stack (here, or in another backend where only it knows), a passphrase
+  // that does not open the stack file's check value would stop it with "incorrect passphrase".
+  const mismatch = isNew || !ownBackend ? passphraseRefusal(stack, process.env) : undefined;
+  if (mismatch) {
+    process.stderr.write(`${mismatch}\n`);
+    return 2;
   }
   const cli = await pulumiCli(labEnvironment(process.env, stack));
   const run = (args: string[]) =>
