@@ -184,6 +184,12 @@ const CATALOGUE = {
     en: (keys: readonly string[]) => ` Did you mean ${keys.join(" or ")}?`,
     ko: (keys) => ` 혹시 ${keys.join(" 또는 ")} 설정을 말하는 건가요?`,
   }),
+  namespaceCase: both({
+    en: (meant: string, stack: string, key: string) =>
+      `not read: Pulumi hands keys to the program as written, and this project's settings are in the namespace lab, in lowercase. Did you mean ${meant}? In the stack file: npm run lab -- ${stack} config rm ${key}, then npm run lab -- ${stack} config set ${meant} <value>`,
+    ko: (meant, stack, key) =>
+      `읽히지 않는 키입니다: Pulumi는 키를 적힌 그대로 프로그램에 넘기고, 이 프로젝트의 설정은 소문자 네임스페이스 lab에 있습니다. 혹시 ${meant} 설정을 말하는 건가요? 스택 파일에 있다면: npm run lab -- ${stack} config rm ${key} 다음에 npm run lab -- ${stack} config set ${meant} <value>`,
+  }),
   settingOfChapter: both({
     en: (key: string, chapter: string) => `${key} (a setting of chapter ${chapter})`,
     ko: (key, chapter) => `${key}(${chapter} 장)`,

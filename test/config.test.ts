@@ -391,6 +391,60 @@ describe("problems say what was given and what would be right", () => {
     expect(far).not.toContain("Did you mean");
   });
 
+  it("a key in the namespace LAB or Lab stops with the key meant, not passed by (Pulumi hands it over as written)", () => {
+    // `npm run lab -- practice config set LAB:practice.activeColor blue` stores the key as written
+    // and the CLI passes it on so (seen with pulumi v3.259.0: the program's config held
+    // "LAB:practice.activeColor"); the program reads the namespace lab only.
+    const [upper] = problemsOf("practice", { "LAB:practice.activeColor": plain("blue") });
+    expect(upper).toBe(
+      "LAB:practice.activeColor: not read: Pulumi hands keys to the program as written, and this project's settings are in the namespace lab, in lowercase. Did you mean lab:practice.activeColor? In the stack file: npm run lab -- practice config rm LAB:practice.activeColor, then npm run lab -- practice config set lab:practice.activeColor <value>",
+    );
+    // The key meant keeps the setting's own letters.
+    const [mixed] = problemsOf("practice", { "Lab:practice.activecolor": plain("blue") });
+    expect(mixed).toContain("Did you mean lab:practice.activeColor?");
+    // Also when the chapter itself is the slip, and among other problems.
+    const slipped = problemsOf("dev", {
+      "Lab:chapter": plain("practice"),
+      "LAB:cluster.mode": plain("render"),
+    });
+    expect(slipped).toEqual([
+      expect.stringMatching(/^lab:chapter: not set, and the stack name "dev" is not a chapter/),
+      expect.stringMatching(/^Lab:chapter: not read: .* Did you mean lab:chapter\?/),
+      expect.stringMatching(/^LAB:cluster\.mode: not read: .* Did you mean lab:cluster\.mode\?/),
+    ]);
+    vi.stubEnv("LC_ALL", "ko_KR.UTF-8");
+    const [korean] = problemsOf("practice", { "LAB:practice.activeColor": plain("blue") });
+    expect(korean).toBe(
+      "LAB:practice.activeColor: 읽히지 않는 키입니다: Pulumi는 키를 적힌 그대로 프로그램에 넘기고, 이 프로젝트의 설정은 소문자 네임스페이스 lab에 있습니다. 혹시 lab:practice.activeColor 설정을 말하는 건가요? 스택 파일에 있다면: npm run lab -- practice config rm LAB:practice.activeColor 다음에 npm run lab -- practice config set lab:practice.activeColor <value>",
+    );
+    vi.stubEnv("LC_ALL", "C.UTF-8");
+    // Other namespaces (a provider's, for example) are not the program's to judge.
+    expect(() =>
+      parseLabConfig("practice", { "kubernetes:context": plain("kind-kind") }),
+    ).not.toThrow();
+  });
+
+  it("a group or a setting in other letters (lab:Practice.activeColor, lab:practice.activecolor) is named in full, with the key meant", () => {
+    const [group] = problemsOf("practice", { "lab:Practice.activeColor": plain("blue") });
+    expect(group).toContain("lab:Practice.activeColor: not a setting of this stack.");
+    expect(group).toContain("Did you mean lab:practice.activeColor?");
+    const [leaf] = problemsOf("practice", { "lab:practice.activecolor": plain("blue") });
+    expect(leaf).toContain("lab:practice.activecolor: not a setting of this stack.");
+    expect(leaf).toContain("Did you mean lab:practice.activeColor?");
+    // Set with --path: an object under the group, each key named.
+    const both = problemsOf("practice", {
+      "lab:Cluster": plain(JSON.stringify({ mode: "render", Workers: "2" })),
+    });
+    expect(both).toEqual([
+      expect.stringContaining(
+        "lab:Cluster.mode: not a setting of this stack. Did you mean lab:cluster.mode?",
+      ),
+      expect.stringContaining(
+        "lab:Cluster.Workers: not a setting of this stack. Did you mean lab:cluster.workers?",
+      ),
+    ]);
+  });
+
   it("lab:cluster.mode kind, minikube, k3d or docker-desktop: such clusters are the kubeconfig mode", () => {
     for (const [tool, context] of [
       ["kind", "kind-kind"],

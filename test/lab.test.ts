@@ -270,6 +270,18 @@ describe("npm run lab", () => {
     expect(fix.args.at(-1)).toBe("ARGS config set lab:practice.activeColor blue");
   }, 30_000);
 
+  it("a key in the namespace LAB of a new stack's file stops before the stack is created, naming the key meant", async () => {
+    const project = scratchCopy();
+    editStackFile(project, "practice", { "LAB:practice.activeColor": "blue" });
+    const before = filesOf(project);
+    const r = await lab(["practice", "preview"], {}, project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("LAB:practice.activeColor: not read:");
+    expect(r.stderr).toContain("Did you mean lab:practice.activeColor?");
+    expect(r.calls).toBe("");
+    expect(filesOf(project)).toEqual(before);
+  }, 30_000);
+
   it("a CLI that cannot be downloaded ends with what to do", async () => {
     // No CLI on PATH and none fetched yet; node's fetch fails as it does offline.
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "lab-offline-"));

@@ -37,36 +37,39 @@ let large: CliResult;
 let noNamespace: CliResult;
 let badMermaid: CliResult;
 let purpleKorean: CliResult;
+let upperNamespace: CliResult;
 /** The JSON documents of ch2 and ch3, made by the same function the CLI prints with. */
 let ch2: { code: number; stdout: string };
 let ch3: { code: number; stdout: string };
 beforeAll(async () => {
-  [json, purple, tree, usage, large, noNamespace, badMermaid, purpleKorean] = await Promise.all([
-    plan([
-      "practice",
-      "--json",
-      "--secret",
-      `lab:practice.apiKeyId=${SECRET_ID}`,
-      "--secret",
-      `lab:practice.apiKey=${SECRET_KEY}`,
-    ]),
-    plan(["practice", "--config", "lab:practice.activeColor=purple"]),
-    plan([
-      "practice",
-      "--config",
-      "lab:cluster.mode=render",
-      "--mermaid",
-      mermaidFile,
-      "--secret",
-      `lab:practice.apiKey=${SECRET_KEY}`,
-    ]),
-    plan([]),
-    // Chapter 5 on its own VMs: the lab cluster and the chapter, the largest plan.
-    plan(["ch5", "--json", "--config", "lab:cluster.mode=vagrant"]),
-    plan(["practice", "--config", "practice.activeColor=blue"]),
-    plan(["practice", "--mermaid", path.join(tmp, "no-such-folder", "practice.mmd")]),
-    plan(["practice", "--config", "lab:practice.activeColor=purple"], korean),
-  ]);
+  [json, purple, tree, usage, large, noNamespace, badMermaid, purpleKorean, upperNamespace] =
+    await Promise.all([
+      plan([
+        "practice",
+        "--json",
+        "--secret",
+        `lab:practice.apiKeyId=${SECRET_ID}`,
+        "--secret",
+        `lab:practice.apiKey=${SECRET_KEY}`,
+      ]),
+      plan(["practice", "--config", "lab:practice.activeColor=purple"]),
+      plan([
+        "practice",
+        "--config",
+        "lab:cluster.mode=render",
+        "--mermaid",
+        mermaidFile,
+        "--secret",
+        `lab:practice.apiKey=${SECRET_KEY}`,
+      ]),
+      plan([]),
+      // Chapter 5 on its own VMs: the lab cluster and the chapter, the largest plan.
+      plan(["ch5", "--json", "--config", "lab:cluster.mode=vagrant"]),
+      plan(["practice", "--config", "practice.activeColor=blue"]),
+      plan(["practice", "--mermaid", path.join(tmp, "no-such-folder", "practice.mmd")]),
+      plan(["practice", "--config", "lab:practice.activeColor=purple"], korean),
+      plan(["practice", "--config", "LAB:practice.activeColor=blue"]),
+    ]);
 }, 60_000);
 
 describe("plan --json", () => {
@@ -229,6 +232,14 @@ describe("plan with bad configuration", () => {
     expect(parseArgs(["practice", "--config", "kubernetes:context=kind"]).config).toEqual({
       "kubernetes:context": "kind",
     });
+  });
+
+  it("--config LAB:practice.activeColor=blue, a namespace in other letters, stops with the key meant", () => {
+    expect(upperNamespace.code).toBe(2);
+    expect(upperNamespace.stdout).toBe("");
+    expect(upperNamespace.stderr).toContain(
+      "LAB:practice.activeColor: not read: Pulumi hands keys to the program as written, and this project's settings are in the namespace lab, in lowercase. Did you mean lab:practice.activeColor?",
+    );
   });
 
   it("--mermaid into a folder that does not exist is one line naming the path, and no plan", () => {
