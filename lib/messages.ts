@@ -356,6 +356,12 @@ const CATALOGUE = {
     ko: (flag, key, value) =>
       `${flag} ${key}=${value}: 키에 네임스페이스가 없어 프로그램이 읽지 않습니다. 이 프로젝트의 설정은 lab:<설정> 형식입니다. 예: ${flag} lab:${key}=${value}`,
   }),
+  givenTwice: both({
+    en: (key: string, first: string, second: string) =>
+      `${key} is given twice (${first} and ${second}); only one value can count, and the other would be dropped without a word: give it once`,
+    ko: (key, first, second) =>
+      `${key} 설정이 두 번 주어졌습니다(${first}, ${second}). 값은 하나만 쓰이고 다른 하나는 말없이 버려집니다: 한 번만 주세요`,
+  }),
   mermaidNeedsFile: both({
     en: () => "--mermaid needs a file name",
     ko: () => "--mermaid에는 파일 이름을 지정해야 합니다",

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import YAML from "yaml";
-import { downloadAdvice, stackRefusal } from "../tools/lab";
+import { configFlagRefusal, configFlags, downloadAdvice, stackRefusal } from "../tools/lab";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { runTool } from "./cli";
 import { checkValueFor } from "./passphrase";
@@ -281,6 +281,85 @@ describe("npm run lab", () => {
     expect(r.calls).toBe("");
     expect(filesOf(project)).toEqual(before);
   }, 30_000);
+
+  it("the same --config key twice on up stops and names it, before anything runs (Pulumi would keep the last)", async () => {
+    const project = scratchCopy();
+    const state = path.join(project, ".pulumi-state", ".pulumi", "stacks", "lab");
+    fs.mkdirSync(state, { recursive: true });
+    fs.writeFileSync(path.join(state, "practice.json"), "{}");
+    const r = await lab(
+      [
+        "practice",
+        "up",
+        "--config",
+        "lab:practice.activeColor=blue",
+        "-c",
+        "practice.activeColor=green",
+      ],
+      {},
+      project,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      "lab:practice.activeColor is given twice (--config lab:practice.activeColor=blue and --config practice.activeColor=green); only one value can count, and the other would be dropped without a word: give it once\n",
+    );
+    expect(r.calls).toBe("");
+    // A --config value the program would refuse is refused before the CLI saves it.
+    const upper = await lab(
+      ["practice", "up", "--config=LAB:practice.activeColor=blue"],
+      {},
+      project,
+    );
+    expect(upper.code).toBe(2);
+    expect(upper.stderr).toContain("LAB:practice.activeColor: not read:");
+    expect(upper.calls).toBe("");
+    const purple = await lab(
+      ["practice", "preview", "-clab:practice.activeColor=purple"],
+      {},
+      project,
+    );
+    expect(purple.stderr).toContain(
+      'lab:practice.activeColor: must be one of: blue, green (got "purple")',
+    );
+    expect(purple.calls).toBe("");
+    // One good value: on to the CLI, as given.
+    const blue = await lab(["practice", "up", "-c", "lab:practice.activeColor=blue"], {}, project);
+    expect(blue.code).toBe(0);
+    expect(blue.args).toEqual(["ARGS up -c lab:practice.activeColor=blue"]);
+  }, 60_000);
+
+  it("--config in every form pflag reads, keys without a namespace in the project's", () => {
+    expect(
+      configFlags([
+        "--yes",
+        "--config",
+        "a=1",
+        "--config=lab:b=2=3",
+        "-c",
+        "c",
+        "-cd=4",
+        "-c=kubernetes:context=kind",
+        "--",
+        "--config",
+        "e=5",
+      ]),
+    ).toEqual([
+      { key: "lab:a", value: "1", written: "a=1" },
+      { key: "lab:b", value: "2=3", written: "lab:b=2=3" },
+      { key: "lab:c", value: "", written: "c" },
+      { key: "lab:d", value: "4", written: "d=4" },
+      { key: "kubernetes:context", value: "kind", written: "kubernetes:context=kind" },
+    ]);
+    expect(configFlagRefusal(["--config", "lab:x=1", "--config", "lab:y=1"])).toBeUndefined();
+    vi.stubEnv("LC_ALL", "ko_KR.UTF-8");
+    try {
+      expect(configFlagRefusal(["-c", "x=1", "-c", "lab:x=2"])).toBe(
+        "lab:x 설정이 두 번 주어졌습니다(--config x=1, --config lab:x=2). 값은 하나만 쓰이고 다른 하나는 말없이 버려집니다: 한 번만 주세요",
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 
   it("a CLI that cannot be downloaded ends with what to do", async () => {
     // No CLI on PATH and none fetched yet; node's fetch fails as it does offline.

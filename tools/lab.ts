@@ -92,8 +92,73 @@ export function passphraseRefusal(
   return messages().passphraseMismatch(stack, own.variable, DEFAULT_PASSPHRASE);
 }
 
-/** Pulumi commands that run the program, and so read the stack's settings. */
-const RUNS_PROGRAM = new Set(["preview", "pre", "up", "update", "refresh", "destroy", "watch"]);
+/**
+ * Pulumi commands that run the program, and so read the stack's settings; each also takes
+ * `--config` (pulumi/pulumi v3.259.0, pkg/cmd/pulumi/operations: up.go, preview.go, destroy.go,
+ * refresh.go, watch.go; aliases update, pre, down, dn).
+ */
+const RUNS_PROGRAM = new Set([
+  "preview",
+  "pre",
+  "up",
+  "update",
+  "refresh",
+  "destroy",
+  "down",
+  "dn",
+  "watch",
+]);
+const DESTROY = new Set(["destroy", "down", "dn"]);
+
+/** One `--config key=value` of a Pulumi command line. */
+export interface ConfigFlag {
+  /** The key as Pulumi stores it: one without a namespace is the project's (`lab:`). */
+  readonly key: string;
+  readonly value: string;
+  /** As the reader wrote it. */
+  readonly written: string;
+}
+
+/**
+ * The `--config` (`-c`) settings of a Pulumi command line, in every form pflag reads: `--config
+ * k=v`, `--config=k=v`, `-c k=v`, `-ck=v`, `-c=k=v`. The CLI splits each at its first `=` and puts
+ * the project's namespace before a key without one (pulumi/pulumi v3.259.0:
+ * pkg/cmd/pulumi/project/newcmd/config.go:413-433, pkg/cmd/pulumi/config/io.go:368-410).
+ */
+export function configFlags(args: readonly string[]): ConfigFlag[] {
+  const found: ConfigFlag[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") break;
+    let text: string | undefined;
+    if (a === "--config" || a === "-c") text = args[++i];
+    else if (a.startsWith("--config=")) text = a.slice("--config=".length);
+    else if (/^-c./.test(a)) text = a.slice(2).replace(/^=/, "");
+    if (text === undefined) continue;
+    const eq = text.indexOf("=");
+    const name = eq < 0 ? text : text.slice(0, eq);
+    const value = eq < 0 ? "" : text.slice(eq + 1);
+    const key = name.includes(":") ? name : `lab:${name}`;
+    found.push({ key, value, written: text });
+  }
+  return found;
+}
+
+/**
+ * Why the `--config` settings of a command cannot be used as given: the same key twice, which
+ * Pulumi takes without a word, keeping the last (its config map's Set replaces the first).
+ */
+export function configFlagRefusal(args: readonly string[]): string | undefined {
+  const seen = new Map<string, string>();
+  for (const flag of configFlags(args)) {
+    const first = seen.get(flag.key);
+    if (first !== undefined) {
+      return messages().givenTwice(flag.key, `--config ${first}`, `--config ${flag.written}`);
+    }
+    seen.set(flag.key, flag.written);
+  }
+  return undefined;
+}
 
 /** The environment the Pulumi CLI runs with, working on `stack`. */
 export function labEnvironment(env: NodeJS.ProcessEnv, stack?: string): NodeJS.ProcessEnv {
@@ -174,14 +239,22 @@ function hasState(root: string, stack: string): boolean {
   );
 }
 
-/** Problems with the stack file's settings, as the program would report them at preview. */
-async function settingsProblems(stack: string): Promise<string | undefined> {
+/**
+ * Problems with the stack file's settings and those a command line sets with `--config`, as the
+ * program would report them at preview.
+ */
+async function settingsProblems(
+  stack: string,
+  flags: readonly ConfigFlag[],
+): Promise<string | undefined> {
   const { stackConfig } = await import("./mockRun.js");
   const { parseLabConfig } = await import("../lib/config.js");
   const { config, secretKeys } = stackConfig(stack);
   const raw = Object.fromEntries(
     Object.entries(config).map(([k, value]) => [k, { value, secret: secretKeys.includes(k) }]),
   );
+  // `--config` values are saved to the stack file before the program runs, as plain text.
+  for (const { key, value } of flags) raw[key] = { value, secret: false };
   try {
     parseLabConfig(stack, raw);
     return undefined;
@@ -220,8 +293,17 @@ async function main(argv: string[]): Promise<number> {
   }
   const ownBackend = process.env.PULUMI_BACKEND_URL === undefined;
   const isNew = ownBackend && !hasState(ROOT, stack);
-  if (isNew && RUNS_PROGRAM.has(command[0])) {
-    const problems = await settingsProblems(stack);
+  const runsProgram = RUNS_PROGRAM.has(command[0]);
+  const flags = runsProgram ? configFlags(command) : [];
+  const twice = runsProgram ? configFlagRefusal(command) : undefined;
+  if (twice) {
+    process.stderr.write(`${twice}\n`);
+    return 2;
+  }
+  // A new stack is checked before it is created; `--config` values before the CLI saves them into
+  // the stack file (the program would refuse them only afterwards).
+  if (runsProgram && (isNew || flags.length > 0)) {
+    const problems = await settingsProblems(stack, flags);
     if (problems) {
       process.stderr.write(`${problems}\n`);
       return 2;
@@ -252,7 +334,7 @@ async function main(argv: string[]): Promise<number> {
     const created = run(["stack", "init", "--secrets-provider", "passphrase", stack]);
     if (created !== 0) return created;
   }
-  if (command[0] === "destroy") {
+  if (DESTROY.has(command[0])) {
     const code = await prepareDestroy(stack, cli);
     if (code !== 0) return code;
   }
