@@ -825,6 +825,39 @@ function kubeconfigProblem(file: string): string | undefined {
   return undefined;
 }
 
+/** Where a pod finds the token that makes in-cluster configuration possible. */
+const IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/**
+ * No `lab:cluster.kubeconfig`: the Kubernetes provider finds none either, and rather than fail it
+ * takes the cluster for unreachable and plans without it. The Node SDK hands it `$KUBECONFIG` as
+ * its kubeconfig when set (@pulumi/kubernetes provider.js: `args.kubeconfig ??
+ * getEnv("KUBECONFIG")`), which the provider reads as one file if there is one at that path and
+ * as kubeconfig text otherwise (pulumi/pulumi-kubernetes v4.32.0, the closest tag to 4.34.2 in
+ * the snapshot: provider/pkg/provider/util.go:135-168 parseKubeconfigString); without it, client-go's
+ * default rules read ~/.kube/config (provider.go:892-903; kubernetes/client-go v0.36.1, the
+ * provider's: tools/clientcmd/loader.go:160-180, missing files skipped at 226-231), then
+ * in-cluster configuration (merged_client_builder.go:96-124), and else the cluster is unreachable
+ * (provider.go:945-960).
+ */
+function ambientKubeconfigProblem(stack: string): string | undefined {
+  const m = messages();
+  const env = process.env;
+  const isFile = (file: string) => fs.existsSync(file) && fs.statSync(file).isFile();
+  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && isFile(IN_CLUSTER_TOKEN)) {
+    return undefined;
+  }
+  const named = env.KUBECONFIG;
+  if (named) {
+    if (isFile(localPath(named))) return undefined;
+    const list = named.includes(path.delimiter);
+    return `${key(["cluster", "kubeconfig"])}: ${m.kubeconfigEnvNotFile(named, stack, list)}`;
+  }
+  const home = path.join(os.homedir(), ".kube", "config");
+  if (isFile(home)) return undefined;
+  return `${key(["cluster", "kubeconfig"])}: ${m.kubeconfigNowhere(home, stack)}`;
+}
+
 /**
  * Validates raw config entries (keys like `lab:practice.activeColor`) for a stack and returns the
  * typed configuration with the book's defaults filled in. Throws `ConfigError` listing every
@@ -921,6 +954,10 @@ export function parseLabConfig(
   if (cluster.mode === "vagrant") problems.push(...vmProblems(data, tree, kind, master));
   if (cluster.mode === "kubeconfig" && typeof cluster.kubeconfig === "string") {
     const problem = kubeconfigProblem(cluster.kubeconfig);
+    if (problem) problems.push(problem);
+  }
+  if (cluster.mode === "kubeconfig" && cluster.kubeconfig === undefined) {
+    const problem = ambientKubeconfigProblem(stack);
     if (problem) problems.push(problem);
   }
   const settings = (Object.keys(own).length > 0 ? data[chapter] : {}) as Record<string, unknown>;

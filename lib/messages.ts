@@ -277,6 +277,18 @@ const CATALOGUE = {
     ko: (file) =>
       `${file}은(는) 폴더입니다: kubeconfig 파일 자체의 경로를 지정하세요 (예: ~/.kube/config)`,
   }),
+  kubeconfigNowhere: both({
+    en: (file: string, stack: string) =>
+      `not set, and there is no kubeconfig where the Kubernetes provider looks: $KUBECONFIG is not set and ${file} does not exist, so preview would plan for no cluster at all. Give your cluster's kubeconfig: npm run lab -- ${stack} config set lab:cluster.kubeconfig <path> (kind and minikube write theirs to ~/.kube/config), or export KUBECONFIG=<path>`,
+    ko: (file, stack) =>
+      `설정되지 않았고, Kubernetes 프로바이더가 찾는 곳에 kubeconfig가 없습니다: $KUBECONFIG가 설정되지 않았고 ${file} 파일도 없어서, preview가 아무 클러스터도 없이 계획을 세우게 됩니다. 클러스터의 kubeconfig를 지정하세요: npm run lab -- ${stack} config set lab:cluster.kubeconfig <path> (kind와 minikube는 ~/.kube/config에 씁니다), 또는 export KUBECONFIG=<path>`,
+  }),
+  kubeconfigEnvNotFile: both({
+    en: (value: string, stack: string, list: boolean) =>
+      `not set, and $KUBECONFIG (${value}) is no file${list ? " (the Kubernetes provider takes $KUBECONFIG as one file, not as a list of files)" : ""}: the provider would read the text itself as a kubeconfig and plan for no cluster at all. Point $KUBECONFIG at your cluster's kubeconfig file, or set it here: npm run lab -- ${stack} config set lab:cluster.kubeconfig <path>`,
+    ko: (value, stack, list) =>
+      `설정되지 않았고, $KUBECONFIG(${value})가 가리키는 파일이 없습니다${list ? "(Kubernetes 프로바이더는 $KUBECONFIG를 파일 목록이 아니라 파일 하나로 읽습니다)" : ""}: 프로바이더가 그 글자 자체를 kubeconfig로 읽어서 아무 클러스터도 없이 계획을 세우게 됩니다. $KUBECONFIG가 클러스터의 kubeconfig 파일을 가리키게 하거나, 여기에 설정하세요: npm run lab -- ${stack} config set lab:cluster.kubeconfig <path>`,
+  }),
   hostMemory: both({
     en: (total: number, master: number, workers: number, worker: number, host: number) =>
       `lab:cluster.workers: the VMs take ${total} MB (m-k8s ${master} MB + ${workers} workers x ${worker} MB), more than this machine's ${host} MB of memory; VirtualBox may fail to start them, or the machine may slow to a crawl. Use fewer workers (lab:cluster.workers) or less memory per worker (lab:cluster.workerMemory)`,

@@ -256,6 +256,49 @@ describe("settings that would only fail once the VMs or the cluster are reached"
     expect(folder).toContain(`${path.dirname(kubeconfigFile)} is a folder`);
   });
 
+  it("kubeconfig mode with no kubeconfig anywhere stops with what to set; one found through $KUBECONFIG or ~/.kube/config passes", () => {
+    // A machine with no cluster: an empty home, $KUBECONFIG unset, not in a pod.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "home-"));
+    vi.stubEnv("HOME", home);
+    vi.stubEnv("USERPROFILE", home);
+    vi.stubEnv("KUBECONFIG", "");
+    vi.stubEnv("KUBERNETES_SERVICE_HOST", "");
+    const homeFile = path.join(home, ".kube", "config");
+    expect(problemsOf("practice", kubeconfigMode)).toEqual([
+      `lab:cluster.kubeconfig: not set, and there is no kubeconfig where the Kubernetes provider looks: $KUBECONFIG is not set and ${homeFile} does not exist, so preview would plan for no cluster at all. Give your cluster's kubeconfig: npm run lab -- practice config set lab:cluster.kubeconfig <path> (kind and minikube write theirs to ~/.kube/config), or export KUBECONFIG=<path>`,
+    ]);
+    // $KUBECONFIG naming nothing, or a list: the provider reads it as one file or as text.
+    const nothing = path.join(home, "no-such-config");
+    vi.stubEnv("KUBECONFIG", nothing);
+    const [missing] = problemsOf("ch3", kubeconfigMode);
+    expect(missing).toContain(
+      `lab:cluster.kubeconfig: not set, and $KUBECONFIG (${nothing}) is no file:`,
+    );
+    expect(missing).toContain("npm run lab -- ch3 config set lab:cluster.kubeconfig <path>");
+    vi.stubEnv("KUBECONFIG", [kubeconfigFile, nothing].join(path.delimiter));
+    const [list] = problemsOf("practice", kubeconfigMode);
+    expect(list).toContain(
+      "(the Kubernetes provider takes $KUBECONFIG as one file, not as a list of files)",
+    );
+    vi.stubEnv("LC_ALL", "ko_KR.UTF-8");
+    vi.stubEnv("KUBECONFIG", "");
+    const [korean] = problemsOf("practice", kubeconfigMode);
+    expect(korean).toContain(
+      `lab:cluster.kubeconfig: 설정되지 않았고, Kubernetes 프로바이더가 찾는 곳에 kubeconfig가 없습니다: $KUBECONFIG가 설정되지 않았고 ${homeFile} 파일도 없어서`,
+    );
+    vi.stubEnv("LC_ALL", "C.UTF-8");
+    // Found: $KUBECONFIG as one file, or ~/.kube/config.
+    vi.stubEnv("KUBECONFIG", kubeconfigFile);
+    expect(() => parseLabConfig("practice", kubeconfigMode)).not.toThrow();
+    vi.stubEnv("KUBECONFIG", "");
+    fs.mkdirSync(path.dirname(homeFile));
+    fs.writeFileSync(homeFile, "apiVersion: v1\nkind: Config\n");
+    expect(() => parseLabConfig("practice", kubeconfigMode)).not.toThrow();
+    // Other modes do not read a kubeconfig.
+    fs.rmSync(homeFile);
+    expect(() => parseLabConfig("practice", { "lab:cluster.mode": plain("render") })).not.toThrow();
+  });
+
   it("m-k8s with less memory than kubeadm init accepts is refused (lab:cluster.masterMemory)", () => {
     for (const memory of ["1024", "1700"]) {
       const [p] = problemsOf("cluster", { "lab:cluster.masterMemory": plain(memory) });

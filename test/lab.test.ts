@@ -361,6 +361,21 @@ describe("npm run lab", () => {
     }
   });
 
+  it("kubeconfig mode with no kubeconfig on the machine stops before the stack is created, saying what to set", async () => {
+    const project = scratchCopy();
+    editStackFile(project, "practice", { "lab:cluster.mode": "kubeconfig" });
+    const before = filesOf(project);
+    // HOME is a new, empty folder; $KUBECONFIG is not set.
+    const r = await lab(["practice", "preview"], {}, project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "lab:cluster.kubeconfig: not set, and there is no kubeconfig where the Kubernetes provider looks: $KUBECONFIG is not set and",
+    );
+    expect(r.stderr).toContain("npm run lab -- practice config set lab:cluster.kubeconfig <path>");
+    expect(r.calls).toBe("");
+    expect(filesOf(project)).toEqual(before);
+  }, 30_000);
+
   it("a CLI that cannot be downloaded ends with what to do", async () => {
     // No CLI on PATH and none fetched yet; node's fetch fails as it does offline.
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "lab-offline-"));
