@@ -439,6 +439,16 @@ const CATALOGUE = {
     ko: (name, workers) =>
       `lab:ch6.nodeDown: "${name}"은(는) 실습용 클러스터의 워커가 아닙니다. 워커: ${list(workers)}`,
   }),
+  unknownCommand: both({
+    en: (command: string, stack: string, guess: string) =>
+      `"${command}" is not a Pulumi command, so nothing was done to stack "${stack}".${guess} The commands of the labs: preview, up, destroy, refresh, config, stack output; every command: npm run lab -- ${stack} --help`,
+    ko: (command, stack, guess) =>
+      `"${command}"은(는) Pulumi 명령이 아니어서 스택 "${stack}"에는 아무것도 하지 않았습니다.${guess} 실습에서 쓰는 명령: preview, up, destroy, refresh, config, stack output. 모든 명령: npm run lab -- ${stack} --help`,
+  }),
+  didYouMeanCommand: both({
+    en: (stack: string, command: string) => ` Did you mean npm run lab -- ${stack} ${command}?`,
+    ko: (stack, command) => ` 혹시 npm run lab -- ${stack} ${command} 명령인가요?`,
+  }),
   didYouMeanStack: both({
     en: (stack: string) => ` Did you mean ${stack}?`,
     ko: (stack) => ` 혹시 ${stack} 스택인가요?`,

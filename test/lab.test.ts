@@ -8,7 +8,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import YAML from "yaml";
-import { configFlagRefusal, configFlags, downloadAdvice, stackRefusal } from "../tools/lab";
+import {
+  commandRefusal,
+  configFlagRefusal,
+  configFlags,
+  downloadAdvice,
+  pulumiCommand,
+  stackRefusal,
+} from "../tools/lab";
 import { PROJECT_DIR } from "../tools/mockRun";
 import { runTool } from "./cli";
 import { checkValueFor } from "./passphrase";
@@ -375,6 +382,55 @@ describe("npm run lab", () => {
     expect(r.calls).toBe("");
     expect(filesOf(project)).toEqual(before);
   }, 30_000);
+
+  it("a command Pulumi does not have (previeww) is refused with the command meant, and the stack is not created", async () => {
+    const project = scratchCopy();
+    const before = filesOf(project);
+    const r = await lab(["practice", "previeww"], {}, project);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      '"previeww" is not a Pulumi command, so nothing was done to stack "practice". Did you mean npm run lab -- practice preview? The commands of the labs: preview, up, destroy, refresh, config, stack output; every command: npm run lab -- practice --help\n',
+    );
+    expect(r.calls).toBe("");
+    expect(filesOf(project)).toEqual(before);
+    const ko = await lab(["practice", "destory", "--yes"], { LANG: "ko_KR.UTF-8" }, project);
+    expect(ko.code).toBe(2);
+    expect(ko.stderr).toContain(
+      '"destory"은(는) Pulumi 명령이 아니어서 스택 "practice"에는 아무것도 하지 않았습니다. 혹시 npm run lab -- practice destroy 명령인가요?',
+    );
+    expect(ko.calls).toBe("");
+    expect(filesOf(project)).toEqual(before);
+    // Commands that work on no stack leave it uncreated too; the CLI gets them as given.
+    const version = await lab(["practice", "version"], {}, project);
+    expect(version.args).toEqual(["ARGS version"]);
+    const help = await lab(["practice", "--help"], {}, project);
+    expect(help.args).toEqual(["ARGS --help"]);
+    expect(filesOf(project)).toEqual(before);
+  }, 60_000);
+
+  it("the command is found past the CLI's own flags; aliases are commands; a guess only when one is nearest", () => {
+    expect(
+      pulumiCommand(["--color", "never", "-v", "3", "--non-interactive", "preview", "--diff"]),
+    ).toBe("preview");
+    expect(pulumiCommand(["--cwd=.", "up"])).toBe("up");
+    expect(pulumiCommand(["--help"])).toBeUndefined();
+    vi.stubEnv("LC_ALL", "C.UTF-8");
+    try {
+      for (const alias of ["pre", "update", "dn", "down", "esc", "completion", "help"]) {
+        expect(commandRefusal("practice", alias), alias).toBeUndefined();
+      }
+      expect(commandRefusal("practice", undefined)).toBeUndefined();
+      expect(commandRefusal("practice", "upp")).toContain(
+        "Did you mean npm run lab -- practice up?",
+      );
+      expect(commandRefusal("practice", "Preview")).toContain(
+        "Did you mean npm run lab -- practice preview?",
+      );
+      expect(commandRefusal("practice", "xyzzy")).not.toContain("Did you mean");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 
   it("a CLI that cannot be downloaded ends with what to do", async () => {
     // No CLI on PATH and none fetched yet; node's fetch fails as it does offline.

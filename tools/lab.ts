@@ -223,6 +223,115 @@ async function pulumiCli(env: NodeJS.ProcessEnv): Promise<{ exe: string; env: No
 /** A stop with a message and no stack trace. */
 class LabError extends Error {}
 
+/**
+ * The commands of the Pulumi CLI v3.259.0 and their aliases (pulumi/pulumi v3.259.0:
+ * pkg/cmd/pulumi/pulumi.go:480-590 registers them; aliases in operations/up.go:587 update,
+ * operations/preview.go:362 pre, operations/destroy.go:104 down and dn, project/newcmd/new.go:509
+ * create and setup, env/env.go:36 esc, completion/gen.go:30 completion), with cobra's own `help`.
+ */
+export const PULUMI_COMMANDS: readonly string[] = [
+  "new",
+  "create",
+  "setup",
+  "config",
+  "stack",
+  "console",
+  "import",
+  "refresh",
+  "state",
+  "install",
+  "up",
+  "update",
+  "destroy",
+  "down",
+  "dn",
+  "preview",
+  "pre",
+  "cancel",
+  "env",
+  "esc",
+  "login",
+  "logout",
+  "whoami",
+  "org",
+  "project",
+  "deployment",
+  "api",
+  "insights",
+  "do",
+  "policy",
+  "plugin",
+  "schema",
+  "package",
+  "version",
+  "about",
+  "gen-completion",
+  "completion",
+  "gen-markdown",
+  "convert",
+  "watch",
+  "logs",
+  "template",
+  "view-trace",
+  "convert-trace",
+  "replay-events",
+  "events",
+  "generate-cli-spec",
+  "neo",
+  "help",
+];
+
+/** Commands that work on no stack: the stack is not created for them. */
+const STACKLESS = new Set([
+  "help",
+  "version",
+  "plugin",
+  "login",
+  "logout",
+  "whoami",
+  "gen-completion",
+  "completion",
+]);
+
+/** The root command's flags that take a value (pkg/cmd/pulumi/pulumi.go:450-475). */
+const VALUE_FLAGS = new Set([
+  "--cwd",
+  "-C",
+  "--tracing",
+  "--tracing-header",
+  "--otel-traces",
+  "--profiling",
+  "--memprofilerate",
+  "--verbose",
+  "-v",
+  "--color",
+]);
+
+/** The Pulumi command a command line names, past the root command's flags; none for `--help`. */
+export function pulumiCommand(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--") return args[i + 1];
+    if (!a.startsWith("-")) return a;
+    if (VALUE_FLAGS.has(a)) i++;
+  }
+  return undefined;
+}
+
+/**
+ * Why a command line names no Pulumi command, with the command meant when one is a slip away: the
+ * CLI would say so too, but only after the stack was created.
+ */
+export function commandRefusal(stack: string, command: string | undefined): string | undefined {
+  if (command === undefined || PULUMI_COMMANDS.includes(command)) return undefined;
+  const m = messages();
+  const near = PULUMI_COMMANDS.map((c) => ({ c, d: editDistance(command.toLowerCase(), c) }))
+    .filter(({ d }) => d <= Math.min(2, Math.floor(command.length / 3)))
+    .sort((a, b) => a.d - b.d);
+  const guess = near.length > 0 && near[1]?.d !== near[0].d ? near[0].c : undefined;
+  return m.unknownCommand(command, stack, guess ? m.didYouMeanCommand(stack, guess) : "");
+}
+
 /** Stacks of the project: its `Pulumi.<stack>.yaml` files. */
 export function knownStacks(root = ROOT): string[] {
   return fs
@@ -291,9 +400,17 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${refusal}\n`);
     return 2;
   }
+  // Checked first: an unknown command must not create the stack before the CLI says so.
+  const name = pulumiCommand(command);
+  const unknown = commandRefusal(stack, name);
+  if (unknown !== undefined) {
+    process.stderr.write(`${unknown}\n`);
+    return 2;
+  }
+  const onStack = name !== undefined && !STACKLESS.has(name);
   const ownBackend = process.env.PULUMI_BACKEND_URL === undefined;
-  const isNew = ownBackend && !hasState(ROOT, stack);
-  const runsProgram = RUNS_PROGRAM.has(command[0]);
+  const isNew = onStack && ownBackend && !hasState(ROOT, stack);
+  const runsProgram = name !== undefined && RUNS_PROGRAM.has(name);
   const flags = runsProgram ? configFlags(command) : [];
   const twice = runsProgram ? configFlagRefusal(command) : undefined;
   if (twice) {
@@ -311,7 +428,8 @@ async function main(argv: string[]): Promise<number> {
   }
   // Where the CLI creates the stack (here, or in another backend where only it knows), a passphrase
   // that does not open the stack file's check value would stop it with "incorrect passphrase".
-  const mismatch = isNew || !ownBackend ? passphraseRefusal(stack, process.env) : undefined;
+  const mismatch =
+    isNew || (onStack && !ownBackend) ? passphraseRefusal(stack, process.env) : undefined;
   if (mismatch) {
     process.stderr.write(`${mismatch}\n`);
     return 2;
@@ -319,7 +437,7 @@ async function main(argv: string[]): Promise<number> {
   const cli = await pulumiCli(labEnvironment(process.env, stack));
   const run = (args: string[]) =>
     spawnSync(cli.exe, args, { cwd: ROOT, env: cli.env, stdio: "inherit" }).status ?? 1;
-  if (!ownBackend) {
+  if (onStack && !ownBackend) {
     // Another backend: only the CLI can tell whether the stack exists there.
     const selected = run([
       "stack",
@@ -334,7 +452,7 @@ async function main(argv: string[]): Promise<number> {
     const created = run(["stack", "init", "--secrets-provider", "passphrase", stack]);
     if (created !== 0) return created;
   }
-  if (DESTROY.has(command[0])) {
+  if (name !== undefined && DESTROY.has(name)) {
     const code = await prepareDestroy(stack, cli);
     if (code !== 0) return code;
   }
