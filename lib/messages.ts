@@ -487,6 +487,32 @@ const CATALOGUE = {
         `  - 또는 이 스택의 시크릿을 자기 암호로 암호화하려면, 스택을 처음 실행하기 전에 Pulumi.${stack}.yaml에서 encryptionsalt: ... 줄을 지우기: Pulumi가 그 암호의 확인 값을 새로 씁니다(그러면 내 Pulumi.${stack}.yaml이 저장소의 것과 달라집니다).`,
       ].join("\n"),
   }),
+  pluginInstalling: both({
+    en: (name: string, version: string, dir: string) =>
+      `Installing the Pulumi plugin ${name} v${version}, which the program needs, into ${dir} (once; downloaded by the Pulumi CLI)`,
+    ko: (name, version, dir) =>
+      `프로그램에 필요한 Pulumi 플러그인 ${name} v${version}을(를) ${dir}에 설치합니다(한 번만, Pulumi CLI가 내려받습니다)`,
+  }),
+  pluginNotDownloaded: both({
+    en: (name: string, version: string, why: string, dir: string, missing: readonly string[]) =>
+      [
+        `The Pulumi plugin ${name} v${version}, which the program needs, could not be downloaded (${why}).`,
+        `npm run lab installs the plugins once, into ${dir}, then works offline. Either:`,
+        "  - connect to the internet once and run the command again;",
+        "  - behind a proxy, set HTTPS_PROXY (e.g. HTTPS_PROXY=http://proxy:3128) and run it again;",
+        `  - or, on a machine with internet, install them with the Pulumi CLI and copy each folder resource-<name>-v<version> of its ~/.pulumi/plugins into ${dir}:`,
+        ...missing.map((command) => `      ${command}`),
+      ].join("\n"),
+    ko: (name, version, why, dir, missing) =>
+      [
+        `프로그램에 필요한 Pulumi 플러그인 ${name} v${version}을(를) 내려받지 못했습니다 (${why}).`,
+        `npm run lab은 플러그인을 ${dir}에 한 번만 설치하고, 그 뒤로는 오프라인에서도 동작합니다. 다음 중 하나를 하세요:`,
+        "  - 인터넷에 한 번 연결한 뒤 명령을 다시 실행하기",
+        "  - 프록시를 거친다면 HTTPS_PROXY를 설정하고(예: HTTPS_PROXY=http://proxy:3128) 다시 실행하기",
+        `  - 또는 인터넷이 되는 컴퓨터에서 Pulumi CLI로 설치한 뒤, 그 컴퓨터의 ~/.pulumi/plugins에 생긴 resource-<name>-v<version> 폴더를 이 컴퓨터의 ${dir}에 복사하기:`,
+        ...missing.map((command) => `      ${command}`),
+      ].join("\n"),
+  }),
   startingVmsToDestroy: both({
     en: (owner: string, stopped: readonly string[]) =>
       `The VMs of stack "${owner}" are stopped (${list(stopped)}): starting them, so that what runs on them can be undone.`,

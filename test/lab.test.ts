@@ -13,6 +13,10 @@ import {
   configFlagRefusal,
   configFlags,
   downloadAdvice,
+  installFailure,
+  neededPlugins,
+  pluginPresent,
+  pluginsDir,
   pulumiCommand,
   stackRefusal,
 } from "../tools/lab";
@@ -34,7 +38,44 @@ const FAKE = `#!/bin/sh
   echo "COMPILE_CACHE $NODE_COMPILE_CACHE"
   echo "CWD $(pwd)"
 } >> "$FAKE_LOG"
+# plugin install resource <name> <version>: as the real CLI does it (pulumi/pulumi v3.259.0,
+# pkg/cmd/pulumi/plugin/plugin_install.go:303-333), offline when FAKE_PLUGINS says so: five
+# attempts, each a warning with its cause, then the error.
+if [ "$1 $2" = "plugin install" ]; then
+  label="[resource plugin $4-$5]"
+  echo "$label installing" >&2
+  if [ "$FAKE_PLUGINS" = offline ]; then
+    url="https://get.pulumi.com/releases/plugins/pulumi-resource-$4-v$5-linux-amd64.tar.gz"
+    for i in 1 2 3 4 5; do
+      echo "warning: Error downloading plugin: Get \\"$url\\": dial tcp: lookup get.pulumi.com on 10.255.255.53:53: no such host" >&2
+      echo "Will retry in 80ms [$i/5]" >&2
+    done
+    echo "error: $label downloading from : failed to download plugin: $4-$5: failed all 5 attempts" >&2
+    exit 1
+  fi
+  mkdir -p "$PULUMI_HOME/plugins/resource-$4-v$5"
+fi
 `;
+
+/** The resource plugins of the SDKs in package.json, as node_modules has them. */
+const PLUGINS = Object.keys(
+  JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")).dependencies,
+)
+  .filter((dep) =>
+    [
+      "@pulumi/kubernetes",
+      "@pulumi/command",
+      "@pulumi/docker",
+      "@pulumi/tls",
+      "@pulumi/random",
+    ].includes(dep),
+  )
+  .map((dep) => ({
+    name: dep.slice("@pulumi/".length),
+    version: JSON.parse(
+      fs.readFileSync(path.join(PROJECT_DIR, "node_modules", dep, "package.json"), "utf8"),
+    ).version as string,
+  }));
 
 function fakeCli(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
@@ -59,12 +100,25 @@ function scratchCopy(): string {
   return dir;
 }
 
-/** Runs the wrapper with a PATH that has node and the shell but no Pulumi CLI. */
-async function lab(args: string[], extra: NodeJS.ProcessEnv = {}, project = scratchCopy()) {
+/**
+ * Runs the wrapper with a PATH that has node and the shell but no Pulumi CLI; the program's
+ * plugins are installed in its Pulumi home unless `plugins` is false.
+ */
+async function lab(
+  args: string[],
+  extra: NodeJS.ProcessEnv = {},
+  project = scratchCopy(),
+  { plugins = true } = {},
+) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "lab-"));
   const log = path.join(home, "calls.log");
   // Where the `pulumi` npm package keeps the CLI it downloads; a stand-in is placed there.
   fakeCli(path.join(home, "versions", launcherVersion, "bin"));
+  for (const p of plugins ? PLUGINS : []) {
+    fs.mkdirSync(path.join(home, "plugins", `resource-${p.name}-v${p.version}`), {
+      recursive: true,
+    });
+  }
   const env: NodeJS.ProcessEnv = {
     PATH: [path.dirname(process.execPath), "/usr/bin", "/bin"].join(path.delimiter),
     HOME: home,
@@ -431,6 +485,123 @@ describe("npm run lab", () => {
       vi.unstubAllEnvs();
     }
   });
+
+  it("plugins the program needs and the CLI would not find are installed with the CLI before the stack is created", async () => {
+    expect(PLUGINS.map((p) => p.name).sort()).toEqual([
+      "command",
+      "docker",
+      "kubernetes",
+      "random",
+      "tls",
+    ]);
+    const project = scratchCopy();
+    const r = await lab(["practice", "preview"], { LC_ALL: "C.UTF-8" }, project, {
+      plugins: false,
+    });
+    expect(r.code).toBe(0);
+    expect(r.args).toEqual([
+      ...PLUGINS.map((p) => `ARGS plugin install resource ${p.name} ${p.version} --exact`),
+      "ARGS stack init --secrets-provider passphrase practice",
+      "ARGS preview",
+    ]);
+    expect(r.stderr).toContain(
+      `Installing the Pulumi plugin kubernetes v${PLUGINS.find((p) => p.name === "kubernetes")?.version}, which the program needs, into ${path.join(r.home, "plugins")}`,
+    );
+    // Commands that do not run the program need none.
+    const output = await lab(["practice", "stack", "output"], {}, project, { plugins: false });
+    expect(output.args.filter((a) => a.includes("plugin"))).toEqual([]);
+    expect(output.args.at(-1)).toBe("ARGS stack output");
+  }, 30_000);
+
+  it("a plugin that cannot be downloaded ends with what to do, not the CLI's retries, and nothing is created", async () => {
+    const project = scratchCopy();
+    const before = filesOf(project);
+    const first = PLUGINS[0];
+    const r = await lab(
+      ["practice", "preview"],
+      { FAKE_PLUGINS: "offline", LC_ALL: "C.UTF-8" },
+      project,
+      { plugins: false },
+    );
+    expect(r.code).toBe(1);
+    // One attempt; the stack is neither created nor previewed.
+    expect(r.args).toEqual([`ARGS plugin install resource ${first.name} ${first.version} --exact`]);
+    expect(filesOf(project)).toEqual(before);
+    const dir = path.join(r.home, "plugins");
+    expect(r.stderr).toContain(
+      `The Pulumi plugin ${first.name} v${first.version}, which the program needs, could not be downloaded (Get "https://get.pulumi.com/releases/plugins/pulumi-resource-${first.name}-v${first.version}-linux-amd64.tar.gz": dial tcp: lookup get.pulumi.com on 10.255.255.53:53: no such host).`,
+    );
+    expect(r.stderr).toContain(
+      `npm run lab installs the plugins once, into ${dir}, then works offline.`,
+    );
+    expect(r.stderr).toContain("HTTPS_PROXY=http://proxy:3128");
+    for (const p of PLUGINS) {
+      expect(r.stderr).toContain(
+        `      pulumi plugin install resource ${p.name} ${p.version} --exact`,
+      );
+    }
+    expect(r.stderr).not.toContain("Will retry");
+    expect(r.stderr).not.toContain("failed all 5 attempts");
+    const ko = await lab(
+      ["practice", "up"],
+      { FAKE_PLUGINS: "offline", LANG: "ko_KR.UTF-8" },
+      project,
+      { plugins: false },
+    );
+    expect(ko.code).toBe(1);
+    expect(ko.stderr).toContain(
+      `프로그램에 필요한 Pulumi 플러그인 ${first.name} v${first.version}을(를) 내려받지 못했습니다 (Get "https://get.pulumi.com/`,
+    );
+    expect(ko.stderr).toContain("HTTPS_PROXY를 설정하고");
+    expect(ko.stderr).toContain(
+      `pulumi plugin install resource ${first.name} ${first.version} --exact`,
+    );
+  }, 30_000);
+
+  it("what the CLI would find counts as installed: the plugin folder without .partial, or a plugin on PATH", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "plugins-"));
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "bin-"));
+    const env = { PULUMI_HOME: home, PATH: bin };
+    const random = { name: "random", version: "4.21.2" };
+    expect(pluginsDir(env)).toBe(path.join(home, "plugins"));
+    expect(pluginPresent(random, env)).toBe(false);
+    const dir = path.join(home, "plugins", "resource-random-v4.21.2");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(`${dir}.partial`, "");
+    expect(pluginPresent(random, env), "an install cut short").toBe(false);
+    fs.rmSync(`${dir}.partial`);
+    expect(pluginPresent(random, env)).toBe(true);
+    expect(pluginPresent({ name: "random", version: "4.21.3" }, env), "another version").toBe(
+      false,
+    );
+    fs.writeFileSync(path.join(bin, "pulumi-resource-tls"), "", { mode: 0o755 });
+    expect(pluginPresent({ name: "tls", version: "5.6.1" }, env)).toBe(true);
+    expect(
+      pluginPresent(
+        { name: "tls", version: "5.6.1" },
+        { ...env, PULUMI_IGNORE_AMBIENT_PLUGINS: "true" },
+      ),
+    ).toBe(false);
+    expect(neededPlugins()).toEqual(expect.arrayContaining(PLUGINS));
+    expect(neededPlugins()).toHaveLength(PLUGINS.length);
+    expect(installFailure("error: [resource plugin x-1.0.0] could not unpack\n", 1)).toBe(
+      "[resource plugin x-1.0.0] could not unpack",
+    );
+    expect(installFailure("", 7)).toBe("exit status 7");
+  });
+
+  it("with automatic plugin installs turned off (PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION), none is tried", async () => {
+    const r = await lab(
+      ["practice", "preview"],
+      { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" },
+      scratchCopy(),
+      { plugins: false },
+    );
+    expect(r.args).toEqual([
+      "ARGS stack init --secrets-provider passphrase practice",
+      "ARGS preview",
+    ]);
+  }, 30_000);
 
   it("a CLI that cannot be downloaded ends with what to do", async () => {
     // No CLI on PATH and none fetched yet; node's fetch fails as it does offline.

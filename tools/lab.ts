@@ -18,6 +18,7 @@ import { spawnSync } from "node:child_process";
 import { createDecipheriv, pbkdf2Sync } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
+import * as os from "node:os";
 import * as path from "node:path";
 import { editDistance, messages } from "../lib/messages";
 
@@ -218,6 +219,95 @@ async function pulumiCli(env: NodeJS.ProcessEnv): Promise<{ exe: string; env: No
       downloadAdvice(launcherVersion(), err instanceof Error ? err.message : String(err)),
     );
   }
+}
+
+/** A resource plugin the program needs. */
+export interface PluginNeed {
+  readonly name: string;
+  readonly version: string;
+}
+
+/**
+ * The resource plugins of the project's @pulumi SDKs, as the Node.js language host reports them to
+ * the engine: a package whose package.json says `pulumi.resource`, named and versioned by its
+ * `pulumi` section or else by the package (pulumi/pulumi v3.259.0:
+ * sdk/nodejs/cmd/pulumi-language-nodejs/main.go:630-715).
+ */
+export function neededPlugins(root = ROOT): PluginNeed[] {
+  const read = (file: string) => JSON.parse(fs.readFileSync(file, "utf8"));
+  const deps = Object.keys(read(path.join(root, "package.json")).dependencies ?? {});
+  return deps
+    .filter((dep) => dep.startsWith("@pulumi/"))
+    .map((dep) => read(path.join(root, "node_modules", dep, "package.json")))
+    .filter((pkg) => pkg.pulumi?.resource === true)
+    .map((pkg) => ({
+      name: String(pkg.pulumi.name ?? String(pkg.name).slice("@pulumi/".length)),
+      version: String(pkg.pulumi.version ?? pkg.version),
+    }));
+}
+
+/** A Pulumi environment flag as the CLI reads it: "1" or "true" in any case. */
+const isTruthy = (value: string | undefined) => value === "1" || value?.toLowerCase() === "true";
+
+/** Where the CLI keeps the plugins it installs: $PULUMI_HOME/plugins, else ~/.pulumi/plugins. */
+export function pluginsDir(env: NodeJS.ProcessEnv): string {
+  return path.join(env.PULUMI_HOME || path.join(os.homedir(), ".pulumi"), "plugins");
+}
+
+/**
+ * Whether the CLI would find the plugin without downloading it: its folder
+ * resource-<name>-v<version> in the plugin folder with no `.partial` marker of an install cut short
+ * (sdk/go/common/workspace/plugins.go:1315-1363 Dir and PartialFilePath, 1946-1960 HasPlugin), or
+ * a pulumi-resource-<name> on PATH unless PULUMI_IGNORE_AMBIENT_PLUGINS is set (2190-2200).
+ */
+export function pluginPresent(plugin: PluginNeed, env: NodeJS.ProcessEnv): boolean {
+  const dir = path.join(pluginsDir(env), `resource-${plugin.name}-v${plugin.version}`);
+  if (fs.existsSync(dir) && !fs.existsSync(`${dir}.partial`)) return true;
+  if (isTruthy(env.PULUMI_IGNORE_AMBIENT_PLUGINS)) return false;
+  const file = `pulumi-resource-${plugin.name}${process.platform === "win32" ? ".exe" : ""}`;
+  return (env.PATH ?? "")
+    .split(path.delimiter)
+    .some((d) => d !== "" && fs.existsSync(path.join(d, file)));
+}
+
+/**
+ * Why `pulumi plugin install` failed, in a line: the cause of the last download attempt it warned
+ * about, else its error (pkg/cmd/pulumi/plugin/plugin_install.go:303-333 prints "Error downloading
+ * plugin: <cause>" per attempt and ends with "<label> downloading from <url>: <error>").
+ */
+export function installFailure(output: string, status: number | null): string {
+  const lines = output.split(/\r?\n/).map((l) => l.trim());
+  const causes = lines.flatMap((l) => /Error downloading plugin: (.+)$/.exec(l)?.[1] ?? []);
+  if (causes.length > 0) return causes[causes.length - 1];
+  const errors = lines.flatMap((l) => /^error: (.+)$/.exec(l)?.[1] ?? []);
+  if (errors.length > 0) return errors[errors.length - 1];
+  return lines.filter(Boolean).pop() ?? `exit status ${status}`;
+}
+
+/**
+ * Installs the plugins the program needs that the CLI would not find, with the CLI itself, before
+ * anything runs: offline or behind a proxy, the reader gets what to do instead of the engine's
+ * retries in the middle of a preview. Returns the exit status.
+ */
+function installPlugins(cli: { exe: string; env: NodeJS.ProcessEnv }): number {
+  const m = messages();
+  const dir = pluginsDir(cli.env);
+  const missing = neededPlugins().filter((p) => !pluginPresent(p, cli.env));
+  for (const [i, plugin] of missing.entries()) {
+    process.stderr.write(`${m.pluginInstalling(plugin.name, plugin.version, dir)}\n`);
+    const args = ["plugin", "install", "resource", plugin.name, plugin.version, "--exact"];
+    const r = spawnSync(cli.exe, args, { cwd: ROOT, env: cli.env, encoding: "utf8" });
+    if (r.status === 0) continue;
+    const why = installFailure(`${r.stdout ?? ""}\n${r.stderr ?? ""}`, r.status);
+    const still = missing
+      .slice(i)
+      .map((p) => `pulumi plugin install resource ${p.name} ${p.version} --exact`);
+    process.stderr.write(
+      `${m.pluginNotDownloaded(plugin.name, plugin.version, why, dir, still)}\n`,
+    );
+    return 1;
+  }
+  return 0;
 }
 
 /** A stop with a message and no stack trace. */
@@ -437,6 +527,11 @@ async function main(argv: string[]): Promise<number> {
   const cli = await pulumiCli(labEnvironment(process.env, stack));
   const run = (args: string[]) =>
     spawnSync(cli.exe, args, { cwd: ROOT, env: cli.env, stdio: "inherit" }).status ?? 1;
+  // Before the stack is created: a plugin that cannot be had leaves nothing behind.
+  if (runsProgram && !isTruthy(cli.env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION)) {
+    const installed = installPlugins(cli);
+    if (installed !== 0) return installed;
+  }
   if (onStack && !ownBackend) {
     // Another backend: only the CLI can tell whether the stack exists there.
     const selected = run([
