@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -11,7 +12,12 @@ export default defineConfig({
     testTimeout: 30_000,
     // Messages follow the reader's locale; the tests that expect English must get it on a Korean
     // machine too (the Korean ones set their locale themselves).
-    env: { LC_ALL: "C.UTF-8" },
+    env: {
+      LC_ALL: "C.UTF-8",
+      // Stacks in kubeconfig mode without lab:cluster.kubeconfig read $KUBECONFIG, as on a reader's
+      // machine with a cluster; the tests of the machine without one unset it themselves.
+      KUBECONFIG: path.join(import.meta.dirname, "test", "fixtures", "kubeconfig.yaml"),
+    },
     reporters: ["default"],
   },
 });

@@ -499,8 +499,12 @@ function leafKeys(spec: Spec, prefix = ""): string[] {
 
 const key = (path: readonly PropertyKey[]) => `${NAMESPACE}:${path.map(String).join(".")}`;
 
-/** Places every `lab:*` entry into one nested object; secrets become `SecretSetting`s. */
-function expand(raw: Readonly<Record<string, RawSetting>>, problems: string[]) {
+/**
+ * Places every `lab:*` entry into one nested object; secrets become `SecretSetting`s. Keys whose
+ * namespace is `lab` in other letters (`LAB:`, `Lab:`) go to `slips`: Pulumi hands them over as
+ * written, and the program would otherwise pass them by.
+ */
+function expand(raw: Readonly<Record<string, RawSetting>>, problems: string[], slips: string[]) {
   const tree: Record<string, unknown> = {};
   const place = (path: string[], value: unknown, secret: boolean) => {
     if (value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -529,6 +533,7 @@ function expand(raw: Readonly<Record<string, RawSetting>>, problems: string[]) {
 
   for (const [fullKey, { value, secret }] of Object.entries(raw)) {
     const [ns, name] = splitKey(fullKey);
+    if (ns !== NAMESPACE && ns.toLowerCase() === NAMESPACE) slips.push(fullKey);
     if (ns !== NAMESPACE || name === "") continue;
     let parsed: unknown = value;
     // `pulumi config set --path lab:practice.activeColor blue` stores an object under `lab:practice`.
@@ -559,6 +564,30 @@ function plainWhereNotSecret(node: Record<string, unknown>, spec: Spec): void {
       node[k] = v.reveal();
     }
   }
+}
+
+/** The paths of the values under `value`, itself at `path`. */
+function leafPaths(value: unknown, path: readonly PropertyKey[]): (readonly PropertyKey[])[] {
+  if (
+    value &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    !(value instanceof SecretSetting)
+  ) {
+    const entries = Object.entries(value);
+    if (entries.length > 0) return entries.flatMap(([k, v]) => leafPaths(v, [...path, k]));
+  }
+  return [path];
+}
+
+/** Keys in a namespace that is `lab` in other letters, each with the key meant. */
+function slipProblems(slips: readonly string[], known: readonly string[], stack: string): string[] {
+  return slips.map((slip) => {
+    const name = splitKey(slip)[1];
+    const written = `${NAMESPACE}:${name}`;
+    const meant = known.find((k) => k.toLowerCase() === written.toLowerCase()) ?? written;
+    return `${slip}: ${messages().namespaceCase(meant, stack, slip)}`;
+  });
 }
 
 function splitKey(fullKey: string): [string, string] {
@@ -629,6 +658,12 @@ function closeKeys(badKey: string, candidates: readonly string[]): string[] {
 const CHAPTER_KEYS: readonly { key: string; chapter: ChapterName }[] = CHAPTERS.flatMap((c) =>
   leafKeys(chapterSpecs[c]).map((k) => ({ key: `${NAMESPACE}:${c}.${k}`, chapter: c })),
 );
+
+/** Every setting of every chapter, as full keys. */
+const ALL_KEYS: readonly string[] = [
+  ...leafKeys(commonSpec).map((k) => `${NAMESPACE}:${k}`),
+  ...CHAPTER_KEYS.map((k) => k.key),
+];
 
 function unknownKeyProblem(badKey: string, known: readonly string[], chapter: string): string {
   const m = messages();
@@ -790,6 +825,39 @@ function kubeconfigProblem(file: string): string | undefined {
   return undefined;
 }
 
+/** Where a pod finds the token that makes in-cluster configuration possible. */
+const IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
+
+/**
+ * No `lab:cluster.kubeconfig`: the Kubernetes provider finds none either, and rather than fail it
+ * takes the cluster for unreachable and plans without it. The Node SDK hands it `$KUBECONFIG` as
+ * its kubeconfig when set (@pulumi/kubernetes provider.js: `args.kubeconfig ??
+ * getEnv("KUBECONFIG")`), which the provider reads as one file if there is one at that path and
+ * as kubeconfig text otherwise (pulumi/pulumi-kubernetes v4.32.0, the closest tag to 4.34.2 in
+ * the snapshot: provider/pkg/provider/util.go:135-168 parseKubeconfigString); without it, client-go's
+ * default rules read ~/.kube/config (provider.go:892-903; kubernetes/client-go v0.36.1, the
+ * provider's: tools/clientcmd/loader.go:160-180, missing files skipped at 226-231), then
+ * in-cluster configuration (merged_client_builder.go:96-124), and else the cluster is unreachable
+ * (provider.go:945-960).
+ */
+function ambientKubeconfigProblem(stack: string): string | undefined {
+  const m = messages();
+  const env = process.env;
+  const isFile = (file: string) => fs.existsSync(file) && fs.statSync(file).isFile();
+  if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT && isFile(IN_CLUSTER_TOKEN)) {
+    return undefined;
+  }
+  const named = env.KUBECONFIG;
+  if (named) {
+    if (isFile(localPath(named))) return undefined;
+    const list = named.includes(path.delimiter);
+    return `${key(["cluster", "kubeconfig"])}: ${m.kubeconfigEnvNotFile(named, stack, list)}`;
+  }
+  const home = path.join(os.homedir(), ".kube", "config");
+  if (isFile(home)) return undefined;
+  return `${key(["cluster", "kubeconfig"])}: ${m.kubeconfigNowhere(home, stack)}`;
+}
+
 /**
  * Validates raw config entries (keys like `lab:practice.activeColor`) for a stack and returns the
  * typed configuration with the book's defaults filled in. Throws `ConfigError` listing every
@@ -802,7 +870,8 @@ export function parseLabConfig(
   const m = messages();
   const problems: string[] = [];
 
-  const tree = expand(raw, problems);
+  const slips: string[] = [];
+  const tree = expand(raw, problems, slips);
   const chosen = tree.chapter ?? stack;
   if (
     chosen instanceof SecretSetting ||
@@ -812,6 +881,7 @@ export function parseLabConfig(
     const why =
       tree.chapter === undefined ? m.chapterNotSet(stack) : m.notAChapter(shown(tree, ["chapter"]));
     problems.push(`${key(["chapter"])}: ${m.knownChapters(why, CHAPTERS)}`);
+    problems.push(...slipProblems(slips, ALL_KEYS, stack));
     throw new ConfigError(stack, problems, setHint(stack));
   }
   const chapter = chosen as ChapterName;
@@ -822,12 +892,18 @@ export function parseLabConfig(
   const spec: Spec = Object.keys(own).length > 0 ? { ...commonSpec, [chapter]: own } : commonSpec;
   plainWhereNotSecret(tree, spec);
   const known = leafKeys(spec).map((k) => `${NAMESPACE}:${k}`);
+  problems.push(...slipProblems(slips, known, stack));
   const result = toSchema(spec).safeParse(tree, { reportInput: true });
   if (!result.success) {
     for (const issue of result.error.issues) {
       if (issue.code === "unrecognized_keys") {
-        for (const k of issue.keys)
-          problems.push(unknownKeyProblem(key([...issue.path, k]), known, chapter));
+        // A group that is no setting (lab:Practice.activeColor) is named by the keys given under
+        // it, so that the key meant can be found for each.
+        for (const k of issue.keys) {
+          for (const leaf of leafPaths(valueAt(tree, [...issue.path, k]), [...issue.path, k])) {
+            problems.push(unknownKeyProblem(key(leaf), known, chapter));
+          }
+        }
         continue;
       }
       const at = settingPath(spec, issue.path);
@@ -878,6 +954,10 @@ export function parseLabConfig(
   if (cluster.mode === "vagrant") problems.push(...vmProblems(data, tree, kind, master));
   if (cluster.mode === "kubeconfig" && typeof cluster.kubeconfig === "string") {
     const problem = kubeconfigProblem(cluster.kubeconfig);
+    if (problem) problems.push(problem);
+  }
+  if (cluster.mode === "kubeconfig" && cluster.kubeconfig === undefined) {
+    const problem = ambientKubeconfigProblem(stack);
     if (problem) problems.push(problem);
   }
   const settings = (Object.keys(own).length > 0 ? data[chapter] : {}) as Record<string, unknown>;

@@ -184,6 +184,12 @@ const CATALOGUE = {
     en: (keys: readonly string[]) => ` Did you mean ${keys.join(" or ")}?`,
     ko: (keys) => ` 혹시 ${keys.join(" 또는 ")} 설정을 말하는 건가요?`,
   }),
+  namespaceCase: both({
+    en: (meant: string, stack: string, key: string) =>
+      `not read: Pulumi hands keys to the program as written, and this project's settings are in the namespace lab, in lowercase. Did you mean ${meant}? In the stack file: npm run lab -- ${stack} config rm ${key}, then npm run lab -- ${stack} config set ${meant} <value>`,
+    ko: (meant, stack, key) =>
+      `읽히지 않는 키입니다: Pulumi는 키를 적힌 그대로 프로그램에 넘기고, 이 프로젝트의 설정은 소문자 네임스페이스 lab에 있습니다. 혹시 ${meant} 설정을 말하는 건가요? 스택 파일에 있다면: npm run lab -- ${stack} config rm ${key} 다음에 npm run lab -- ${stack} config set ${meant} <value>`,
+  }),
   settingOfChapter: both({
     en: (key: string, chapter: string) => `${key} (a setting of chapter ${chapter})`,
     ko: (key, chapter) => `${key}(${chapter} 장)`,
@@ -271,6 +277,18 @@ const CATALOGUE = {
     ko: (file) =>
       `${file}은(는) 폴더입니다: kubeconfig 파일 자체의 경로를 지정하세요 (예: ~/.kube/config)`,
   }),
+  kubeconfigNowhere: both({
+    en: (file: string, stack: string) =>
+      `not set, and there is no kubeconfig where the Kubernetes provider looks: $KUBECONFIG is not set and ${file} does not exist, so preview would plan for no cluster at all. Give your cluster's kubeconfig: npm run lab -- ${stack} config set lab:cluster.kubeconfig <path> (kind and minikube write theirs to ~/.kube/config), or export KUBECONFIG=<path>`,
+    ko: (file, stack) =>
+      `설정되지 않았고, Kubernetes 프로바이더가 찾는 곳에 kubeconfig가 없습니다: $KUBECONFIG가 설정되지 않았고 ${file} 파일도 없어서, preview가 아무 클러스터도 없이 계획을 세우게 됩니다. 클러스터의 kubeconfig를 지정하세요: npm run lab -- ${stack} config set lab:cluster.kubeconfig <path> (kind와 minikube는 ~/.kube/config에 씁니다), 또는 export KUBECONFIG=<path>`,
+  }),
+  kubeconfigEnvNotFile: both({
+    en: (value: string, stack: string, list: boolean) =>
+      `not set, and $KUBECONFIG (${value}) is no file${list ? " (the Kubernetes provider takes $KUBECONFIG as one file, not as a list of files)" : ""}: the provider would read the text itself as a kubeconfig and plan for no cluster at all. Point $KUBECONFIG at your cluster's kubeconfig file, or set it here: npm run lab -- ${stack} config set lab:cluster.kubeconfig <path>`,
+    ko: (value, stack, list) =>
+      `설정되지 않았고, $KUBECONFIG(${value})가 가리키는 파일이 없습니다${list ? "(Kubernetes 프로바이더는 $KUBECONFIG를 파일 목록이 아니라 파일 하나로 읽습니다)" : ""}: 프로바이더가 그 글자 자체를 kubeconfig로 읽어서 아무 클러스터도 없이 계획을 세우게 됩니다. $KUBECONFIG가 클러스터의 kubeconfig 파일을 가리키게 하거나, 여기에 설정하세요: npm run lab -- ${stack} config set lab:cluster.kubeconfig <path>`,
+  }),
   hostMemory: both({
     en: (total: number, master: number, workers: number, worker: number, host: number) =>
       `lab:cluster.workers: the VMs take ${total} MB (m-k8s ${master} MB + ${workers} workers x ${worker} MB), more than this machine's ${host} MB of memory; VirtualBox may fail to start them, or the machine may slow to a crawl. Use fewer workers (lab:cluster.workers) or less memory per worker (lab:cluster.workerMemory)`,
@@ -349,6 +367,12 @@ const CATALOGUE = {
       `${flag} ${key}=${value}: the key has no namespace, so the program would never read it; this project's settings are lab:<setting>, e.g. ${flag} lab:${key}=${value}`,
     ko: (flag, key, value) =>
       `${flag} ${key}=${value}: 키에 네임스페이스가 없어 프로그램이 읽지 않습니다. 이 프로젝트의 설정은 lab:<설정> 형식입니다. 예: ${flag} lab:${key}=${value}`,
+  }),
+  givenTwice: both({
+    en: (key: string, first: string, second: string) =>
+      `${key} is given twice (${first} and ${second}); only one value can count, and the other would be dropped without a word: give it once`,
+    ko: (key, first, second) =>
+      `${key} 설정이 두 번 주어졌습니다(${first}, ${second}). 값은 하나만 쓰이고 다른 하나는 말없이 버려집니다: 한 번만 주세요`,
   }),
   mermaidNeedsFile: both({
     en: () => "--mermaid needs a file name",
@@ -444,6 +468,16 @@ const CATALOGUE = {
     ko: (name, workers) =>
       `lab:ch6.nodeDown: "${name}"은(는) 실습용 클러스터의 워커가 아닙니다. 워커: ${list(workers)}`,
   }),
+  unknownCommand: both({
+    en: (command: string, stack: string, guess: string) =>
+      `"${command}" is not a Pulumi command, so nothing was done to stack "${stack}".${guess} The commands of the labs: preview, up, destroy, refresh, config, stack output; every command: npm run lab -- ${stack} --help`,
+    ko: (command, stack, guess) =>
+      `"${command}"은(는) Pulumi 명령이 아니어서 스택 "${stack}"에는 아무것도 하지 않았습니다.${guess} 실습에서 쓰는 명령: preview, up, destroy, refresh, config, stack output. 모든 명령: npm run lab -- ${stack} --help`,
+  }),
+  didYouMeanCommand: both({
+    en: (stack: string, command: string) => ` Did you mean npm run lab -- ${stack} ${command}?`,
+    ko: (stack, command) => ` 혹시 npm run lab -- ${stack} ${command} 명령인가요?`,
+  }),
   didYouMeanStack: both({
     en: (stack: string) => ` Did you mean ${stack}?`,
     ko: (stack) => ` 혹시 ${stack} 스택인가요?`,
@@ -466,6 +500,46 @@ const CATALOGUE = {
         "  - 인터넷에 한 번 연결한 뒤 명령을 다시 실행하기",
         "  - 프록시를 거친다면 HTTPS_PROXY를 설정하고(예: HTTPS_PROXY=http://proxy:3128) 다시 실행하기",
         "  - 또는 Pulumi CLI를 직접 설치해서(https://www.pulumi.com/docs/install/) `pulumi`를 PATH에서 찾을 수 있게 하기",
+      ].join("\n"),
+  }),
+  passphraseMismatch: both({
+    en: (stack: string, variable: string, labPassphrase: string) =>
+      [
+        `Pulumi.${stack}.yaml holds the check value (encryptionsalt) of the lab passphrase ${labPassphrase}, and the passphrase in ${variable} does not open it, so Pulumi would refuse to work on stack "${stack}". Either:`,
+        `  - unset ${variable}: npm run lab then uses the lab passphrase ${labPassphrase}, which everyone who has this project knows;`,
+        `  - or, to encrypt this stack's secrets with your own passphrase, delete the line encryptionsalt: ... from Pulumi.${stack}.yaml before the stack's first run: Pulumi then writes one for your passphrase (your Pulumi.${stack}.yaml then differs from the repository's).`,
+      ].join("\n"),
+    ko: (stack, variable, labPassphrase) =>
+      [
+        `Pulumi.${stack}.yaml에는 실습용 암호 ${labPassphrase}의 확인 값(encryptionsalt)이 들어 있는데, ${variable}의 암호로는 열리지 않습니다. 그래서 Pulumi가 스택 "${stack}"의 작업을 거부합니다. 다음 중 하나를 하세요:`,
+        `  - ${variable}를 지우기: 그러면 npm run lab이 실습용 암호 ${labPassphrase}를 씁니다. 이 프로젝트를 가진 사람이면 누구나 아는 암호입니다.`,
+        `  - 또는 이 스택의 시크릿을 자기 암호로 암호화하려면, 스택을 처음 실행하기 전에 Pulumi.${stack}.yaml에서 encryptionsalt: ... 줄을 지우기: Pulumi가 그 암호의 확인 값을 새로 씁니다(그러면 내 Pulumi.${stack}.yaml이 저장소의 것과 달라집니다).`,
+      ].join("\n"),
+  }),
+  pluginInstalling: both({
+    en: (name: string, version: string, dir: string) =>
+      `Installing the Pulumi plugin ${name} v${version}, which the program needs, into ${dir} (once; downloaded by the Pulumi CLI)`,
+    ko: (name, version, dir) =>
+      `프로그램에 필요한 Pulumi 플러그인 ${name} v${version}을(를) ${dir}에 설치합니다(한 번만, Pulumi CLI가 내려받습니다)`,
+  }),
+  pluginNotDownloaded: both({
+    en: (name: string, version: string, why: string, dir: string, missing: readonly string[]) =>
+      [
+        `The Pulumi plugin ${name} v${version}, which the program needs, could not be downloaded (${why}).`,
+        `npm run lab installs the plugins once, into ${dir}, then works offline. Either:`,
+        "  - connect to the internet once and run the command again;",
+        "  - behind a proxy, set HTTPS_PROXY (e.g. HTTPS_PROXY=http://proxy:3128) and run it again;",
+        `  - or, on a machine with internet, install them with the Pulumi CLI and copy each folder resource-<name>-v<version> of its ~/.pulumi/plugins into ${dir}:`,
+        ...missing.map((command) => `      ${command}`),
+      ].join("\n"),
+    ko: (name, version, why, dir, missing) =>
+      [
+        `프로그램에 필요한 Pulumi 플러그인 ${name} v${version}을(를) 내려받지 못했습니다 (${why}).`,
+        `npm run lab은 플러그인을 ${dir}에 한 번만 설치하고, 그 뒤로는 오프라인에서도 동작합니다. 다음 중 하나를 하세요:`,
+        "  - 인터넷에 한 번 연결한 뒤 명령을 다시 실행하기",
+        "  - 프록시를 거친다면 HTTPS_PROXY를 설정하고(예: HTTPS_PROXY=http://proxy:3128) 다시 실행하기",
+        `  - 또는 인터넷이 되는 컴퓨터에서 Pulumi CLI로 설치한 뒤, 그 컴퓨터의 ~/.pulumi/plugins에 생긴 resource-<name>-v<version> 폴더를 이 컴퓨터의 ${dir}에 복사하기:`,
+        ...missing.map((command) => `      ${command}`),
       ].join("\n"),
   }),
   startingVmsToDestroy: both({

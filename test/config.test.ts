@@ -256,6 +256,49 @@ describe("settings that would only fail once the VMs or the cluster are reached"
     expect(folder).toContain(`${path.dirname(kubeconfigFile)} is a folder`);
   });
 
+  it("kubeconfig mode with no kubeconfig anywhere stops with what to set; one found through $KUBECONFIG or ~/.kube/config passes", () => {
+    // A machine with no cluster: an empty home, $KUBECONFIG unset, not in a pod.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "home-"));
+    vi.stubEnv("HOME", home);
+    vi.stubEnv("USERPROFILE", home);
+    vi.stubEnv("KUBECONFIG", "");
+    vi.stubEnv("KUBERNETES_SERVICE_HOST", "");
+    const homeFile = path.join(home, ".kube", "config");
+    expect(problemsOf("practice", kubeconfigMode)).toEqual([
+      `lab:cluster.kubeconfig: not set, and there is no kubeconfig where the Kubernetes provider looks: $KUBECONFIG is not set and ${homeFile} does not exist, so preview would plan for no cluster at all. Give your cluster's kubeconfig: npm run lab -- practice config set lab:cluster.kubeconfig <path> (kind and minikube write theirs to ~/.kube/config), or export KUBECONFIG=<path>`,
+    ]);
+    // $KUBECONFIG naming nothing, or a list: the provider reads it as one file or as text.
+    const nothing = path.join(home, "no-such-config");
+    vi.stubEnv("KUBECONFIG", nothing);
+    const [missing] = problemsOf("ch3", kubeconfigMode);
+    expect(missing).toContain(
+      `lab:cluster.kubeconfig: not set, and $KUBECONFIG (${nothing}) is no file:`,
+    );
+    expect(missing).toContain("npm run lab -- ch3 config set lab:cluster.kubeconfig <path>");
+    vi.stubEnv("KUBECONFIG", [kubeconfigFile, nothing].join(path.delimiter));
+    const [list] = problemsOf("practice", kubeconfigMode);
+    expect(list).toContain(
+      "(the Kubernetes provider takes $KUBECONFIG as one file, not as a list of files)",
+    );
+    vi.stubEnv("LC_ALL", "ko_KR.UTF-8");
+    vi.stubEnv("KUBECONFIG", "");
+    const [korean] = problemsOf("practice", kubeconfigMode);
+    expect(korean).toContain(
+      `lab:cluster.kubeconfig: 설정되지 않았고, Kubernetes 프로바이더가 찾는 곳에 kubeconfig가 없습니다: $KUBECONFIG가 설정되지 않았고 ${homeFile} 파일도 없어서`,
+    );
+    vi.stubEnv("LC_ALL", "C.UTF-8");
+    // Found: $KUBECONFIG as one file, or ~/.kube/config.
+    vi.stubEnv("KUBECONFIG", kubeconfigFile);
+    expect(() => parseLabConfig("practice", kubeconfigMode)).not.toThrow();
+    vi.stubEnv("KUBECONFIG", "");
+    fs.mkdirSync(path.dirname(homeFile));
+    fs.writeFileSync(homeFile, "apiVersion: v1\nkind: Config\n");
+    expect(() => parseLabConfig("practice", kubeconfigMode)).not.toThrow();
+    // Other modes do not read a kubeconfig.
+    fs.rmSync(homeFile);
+    expect(() => parseLabConfig("practice", { "lab:cluster.mode": plain("render") })).not.toThrow();
+  });
+
   it("m-k8s with less memory than kubeadm init accepts is refused (lab:cluster.masterMemory)", () => {
     for (const memory of ["1024", "1700"]) {
       const [p] = problemsOf("cluster", { "lab:cluster.masterMemory": plain(memory) });
@@ -389,6 +432,60 @@ describe("problems say what was given and what would be right", () => {
     // Nothing close: no guess.
     const [far] = problemsOf("practice", { "lab:zzz": plain("1") });
     expect(far).not.toContain("Did you mean");
+  });
+
+  it("a key in the namespace LAB or Lab stops with the key meant, not passed by (Pulumi hands it over as written)", () => {
+    // `npm run lab -- practice config set LAB:practice.activeColor blue` stores the key as written
+    // and the CLI passes it on so (seen with pulumi v3.259.0: the program's config held
+    // "LAB:practice.activeColor"); the program reads the namespace lab only.
+    const [upper] = problemsOf("practice", { "LAB:practice.activeColor": plain("blue") });
+    expect(upper).toBe(
+      "LAB:practice.activeColor: not read: Pulumi hands keys to the program as written, and this project's settings are in the namespace lab, in lowercase. Did you mean lab:practice.activeColor? In the stack file: npm run lab -- practice config rm LAB:practice.activeColor, then npm run lab -- practice config set lab:practice.activeColor <value>",
+    );
+    // The key meant keeps the setting's own letters.
+    const [mixed] = problemsOf("practice", { "Lab:practice.activecolor": plain("blue") });
+    expect(mixed).toContain("Did you mean lab:practice.activeColor?");
+    // Also when the chapter itself is the slip, and among other problems.
+    const slipped = problemsOf("dev", {
+      "Lab:chapter": plain("practice"),
+      "LAB:cluster.mode": plain("render"),
+    });
+    expect(slipped).toEqual([
+      expect.stringMatching(/^lab:chapter: not set, and the stack name "dev" is not a chapter/),
+      expect.stringMatching(/^Lab:chapter: not read: .* Did you mean lab:chapter\?/),
+      expect.stringMatching(/^LAB:cluster\.mode: not read: .* Did you mean lab:cluster\.mode\?/),
+    ]);
+    vi.stubEnv("LC_ALL", "ko_KR.UTF-8");
+    const [korean] = problemsOf("practice", { "LAB:practice.activeColor": plain("blue") });
+    expect(korean).toBe(
+      "LAB:practice.activeColor: 읽히지 않는 키입니다: Pulumi는 키를 적힌 그대로 프로그램에 넘기고, 이 프로젝트의 설정은 소문자 네임스페이스 lab에 있습니다. 혹시 lab:practice.activeColor 설정을 말하는 건가요? 스택 파일에 있다면: npm run lab -- practice config rm LAB:practice.activeColor 다음에 npm run lab -- practice config set lab:practice.activeColor <value>",
+    );
+    vi.stubEnv("LC_ALL", "C.UTF-8");
+    // Other namespaces (a provider's, for example) are not the program's to judge.
+    expect(() =>
+      parseLabConfig("practice", { "kubernetes:context": plain("kind-kind") }),
+    ).not.toThrow();
+  });
+
+  it("a group or a setting in other letters (lab:Practice.activeColor, lab:practice.activecolor) is named in full, with the key meant", () => {
+    const [group] = problemsOf("practice", { "lab:Practice.activeColor": plain("blue") });
+    expect(group).toContain("lab:Practice.activeColor: not a setting of this stack.");
+    expect(group).toContain("Did you mean lab:practice.activeColor?");
+    const [leaf] = problemsOf("practice", { "lab:practice.activecolor": plain("blue") });
+    expect(leaf).toContain("lab:practice.activecolor: not a setting of this stack.");
+    expect(leaf).toContain("Did you mean lab:practice.activeColor?");
+    // Set with --path: an object under the group, each key named.
+    const both = problemsOf("practice", {
+      "lab:Cluster": plain(JSON.stringify({ mode: "render", Workers: "2" })),
+    });
+    expect(both).toEqual([
+      expect.stringContaining(
+        "lab:Cluster.mode: not a setting of this stack. Did you mean lab:cluster.mode?",
+      ),
+      expect.stringContaining(
+        "lab:Cluster.Workers: not a setting of this stack. Did you mean lab:cluster.workers?",
+      ),
+    ]);
   });
 
   it("lab:cluster.mode kind, minikube, k3d or docker-desktop: such clusters are the kubeconfig mode", () => {

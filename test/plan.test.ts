@@ -37,36 +37,47 @@ let large: CliResult;
 let noNamespace: CliResult;
 let badMermaid: CliResult;
 let purpleKorean: CliResult;
+let upperNamespace: CliResult;
+let twice: CliResult;
 /** The JSON documents of ch2 and ch3, made by the same function the CLI prints with. */
 let ch2: { code: number; stdout: string };
 let ch3: { code: number; stdout: string };
 beforeAll(async () => {
-  [json, purple, tree, usage, large, noNamespace, badMermaid, purpleKorean] = await Promise.all([
-    plan([
-      "practice",
-      "--json",
-      "--secret",
-      `lab:practice.apiKeyId=${SECRET_ID}`,
-      "--secret",
-      `lab:practice.apiKey=${SECRET_KEY}`,
-    ]),
-    plan(["practice", "--config", "lab:practice.activeColor=purple"]),
-    plan([
-      "practice",
-      "--config",
-      "lab:cluster.mode=render",
-      "--mermaid",
-      mermaidFile,
-      "--secret",
-      `lab:practice.apiKey=${SECRET_KEY}`,
-    ]),
-    plan([]),
-    // Chapter 5 on its own VMs: the lab cluster and the chapter, the largest plan.
-    plan(["ch5", "--json", "--config", "lab:cluster.mode=vagrant"]),
-    plan(["practice", "--config", "practice.activeColor=blue"]),
-    plan(["practice", "--mermaid", path.join(tmp, "no-such-folder", "practice.mmd")]),
-    plan(["practice", "--config", "lab:practice.activeColor=purple"], korean),
-  ]);
+  [json, purple, tree, usage, large, noNamespace, badMermaid, purpleKorean, upperNamespace, twice] =
+    await Promise.all([
+      plan([
+        "practice",
+        "--json",
+        "--secret",
+        `lab:practice.apiKeyId=${SECRET_ID}`,
+        "--secret",
+        `lab:practice.apiKey=${SECRET_KEY}`,
+      ]),
+      plan(["practice", "--config", "lab:practice.activeColor=purple"]),
+      plan([
+        "practice",
+        "--config",
+        "lab:cluster.mode=render",
+        "--mermaid",
+        mermaidFile,
+        "--secret",
+        `lab:practice.apiKey=${SECRET_KEY}`,
+      ]),
+      plan([]),
+      // Chapter 5 on its own VMs: the lab cluster and the chapter, the largest plan.
+      plan(["ch5", "--json", "--config", "lab:cluster.mode=vagrant"]),
+      plan(["practice", "--config", "practice.activeColor=blue"]),
+      plan(["practice", "--mermaid", path.join(tmp, "no-such-folder", "practice.mmd")]),
+      plan(["practice", "--config", "lab:practice.activeColor=purple"], korean),
+      plan(["practice", "--config", "LAB:practice.activeColor=blue"]),
+      plan([
+        "practice",
+        "-c",
+        "lab:practice.activeColor=blue",
+        "-c",
+        "lab:practice.activeColor=green",
+      ]),
+    ]);
 }, 60_000);
 
 describe("plan --json", () => {
@@ -231,6 +242,14 @@ describe("plan with bad configuration", () => {
     });
   });
 
+  it("--config LAB:practice.activeColor=blue, a namespace in other letters, stops with the key meant", () => {
+    expect(upperNamespace.code).toBe(2);
+    expect(upperNamespace.stdout).toBe("");
+    expect(upperNamespace.stderr).toContain(
+      "LAB:practice.activeColor: not read: Pulumi hands keys to the program as written, and this project's settings are in the namespace lab, in lowercase. Did you mean lab:practice.activeColor?",
+    );
+  });
+
   it("--mermaid into a folder that does not exist is one line naming the path, and no plan", () => {
     const file = path.join(tmp, "no-such-folder", "practice.mmd");
     expect(badMermaid.code).toBe(2);
@@ -252,6 +271,40 @@ describe("plan with bad configuration", () => {
       "--config practice.activeColor=blue: 키에 네임스페이스가 없어 프로그램이 읽지 않습니다. 이 프로젝트의 설정은 lab:<설정> 형식입니다. 예: --config lab:practice.activeColor=blue",
     );
     expect(() => parseArgs([])).toThrow(/^사용법: npm run --silent plan -- <stack>[\s\S]*\n스택: /);
+  });
+
+  it("the same key twice stops and names it: only one value could count", () => {
+    expect(() =>
+      parseArgs([
+        "practice",
+        "--config",
+        "lab:practice.activeColor=blue",
+        "--config",
+        "lab:practice.activeColor=green",
+      ]),
+    ).toThrow(
+      "lab:practice.activeColor is given twice (--config lab:practice.activeColor=blue and --config lab:practice.activeColor=green); only one value can count, and the other would be dropped without a word: give it once",
+    );
+    // As a setting and as a secret: the secret's value is not repeated.
+    let refusal = "";
+    try {
+      parseArgs([
+        "practice",
+        "--secret",
+        "lab:practice.apiKey=s3cr3t",
+        "-c",
+        "lab:practice.apiKey=x",
+      ]);
+    } catch (e) {
+      refusal = (e as Error).message;
+    }
+    expect(refusal).toContain(
+      "lab:practice.apiKey is given twice (--secret lab:practice.apiKey=... and -c lab:practice.apiKey=x)",
+    );
+    expect(refusal).not.toContain("s3cr3t");
+    expect(twice.code).toBe(2);
+    expect(twice.stdout).toBe("");
+    expect(twice.stderr).toContain("lab:practice.activeColor is given twice");
   });
 
   it("rejects malformed options", () => {

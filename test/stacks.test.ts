@@ -2,7 +2,7 @@
  * The stacks of the project as Pulumi runs them: index.ts, the stack files, the embedded default.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { REDACTED } from "../lib/cluster";
 import { CHAPTER_KIND, type ChapterName, parseLabConfig, type RawSetting } from "../lib/config";
 import { sdkInternals } from "../lib/sdk";
@@ -72,7 +72,9 @@ describe("the stack files", () => {
 
 describe("dev, the embedded default", () => {
   it("needs no VM and no cluster: the provider only writes chapter 3's manifests to rendered/dev", async () => {
-    const run = await runStack({ stack: "dev" });
+    // On a machine without $KUBECONFIG (the SDK would hand it to the provider).
+    vi.stubEnv("KUBECONFIG", "");
+    const run = await runStack({ stack: "dev" }).finally(() => vi.unstubAllEnvs());
     expect(run.outputs.chapter).toBe("ch3");
     const providers = run.resources.filter((r) => r.type.startsWith("pulumi:providers:"));
     expect(providers.map((p) => p.type)).toEqual(["pulumi:providers:kubernetes"]);

@@ -38,14 +38,21 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
   let mermaid: string | undefined;
   const config: Record<string, string> = {};
   const secrets: Record<string, string> = {};
+  /** Each key given, as it was written (a secret's value is not repeated). */
+  const given = new Map<string, string>();
   const pair = (flag: string, v: string | undefined): [string, string] => {
     const i = v?.indexOf("=") ?? -1;
     if (v === undefined || i <= 0) throw new UsageError(m.needsKeyValue(flag));
     const [key, value] = [v.slice(0, i), v.slice(i + 1)];
+    const shown = `${flag} ${key}=${flag === "--secret" ? "..." : value}`;
     // The program reads `lab:` keys only, so a key without a namespace would change nothing.
     if (!key.includes(":")) {
       throw new UsageError(m.keyWithoutNamespace(flag, key, flag === "--secret" ? "..." : value));
     }
+    // A second value would replace the first unseen, as `pulumi up --config` does.
+    const first = given.get(key);
+    if (first !== undefined) throw new UsageError(m.givenTwice(key, first, shown));
+    given.set(key, shown);
     return [key, value];
   };
   for (let i = 0; i < argv.length; i++) {

@@ -17,6 +17,7 @@ import { ch3Cases } from "./cases/ch3";
 import { clusterCases } from "./cases/cluster";
 import { convergenceCases } from "./cases/convergence";
 import { cycleCases } from "./cases/cycles";
+import { firstRunCases } from "./cases/firstRun";
 import { nodeCases } from "./cases/node";
 import { onClusterCases } from "./cases/onCluster";
 import { practiceCases } from "./cases/practice";
@@ -28,10 +29,12 @@ import { type Case, type Context, runCases } from "./runner";
 import { type SshNode, startSshNode } from "./sshNode";
 import { createWorkspace } from "./workspace";
 
-// In the order a reader meets them: previews and the stacks without a lab cluster first (ch2 takes
+// In the order a reader meets them: the first commands, previews and the stacks without a lab cluster first (ch2 takes
 // the lab cluster's addresses, so it comes and goes before the cluster), then the cluster and the
 // chapters on it; the control-plane cycles last.
 const ALL: readonly Case[] = [
+  // First of all: a reader's first commands, on stacks that have no state yet.
+  ...firstRunCases,
   ...previewCases,
   ...cycleCases,
   ...clusterCases,

@@ -5,10 +5,10 @@
  * first on PATH.
  */
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { DEFAULT_PASSPHRASE } from "../../tools/lab";
 import { type Layout, readLayout, toolchainRoot } from "../../tools/toolchain";
 import { onCleanup, run, watchRun } from "./processes";
 
@@ -166,7 +166,9 @@ export function createWorkspace(): Workspace {
   const home = path.join(runDir, "pulumi-home");
   const { found, missing } = gatherPlugins(layout, home);
   const standins = path.join(dir, "test", "e2e", "standins");
-  const passphrase = `e2e-${randomBytes(12).toString("hex")}`;
+  // The lab passphrase, as a reader's: the stack files carry its check value, which Pulumi refuses
+  // any other passphrase for.
+  const passphrase = DEFAULT_PASSPHRASE;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: [layout.bin, standins, process.env.PATH].join(path.delimiter),
