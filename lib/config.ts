@@ -336,7 +336,7 @@ const chapterSpecs = {
     drain: nodeList.default([]),
     /** MetalLB pool, last octets on the host-only network. */
     lbRange: octetRange.default("11-19"),
-    /** 3.4.3 `limits-pvc.yaml` and `quota-pvc.yaml` in namespace default (after `nfs-pvc` exists). */
+    /** 3.4.3 `limits-pvc.yaml` and `quota-pvc.yaml`, in a namespace of their own (`ch3-storage`). */
     storageLimits: flag.default(false),
     /** NFS server of 3.4.3: default the master on the lab cluster; required for a kubeconfig cluster. */
     nfsServer: hostAddress.optional(),
