@@ -10,7 +10,8 @@
  *   node host/vm.js remove <file>             remove the file, and its folders left empty
  *   node host/vm.js up <workdir> <vm>         standard input -> <workdir>/nodes/<vm>.rb,
  *                                             vagrant up --provision <vm>, then its endpoints
- *   node host/vm.js reload <workdir> <vm>     same file, vagrant reload --provision <vm>, endpoints
+ *   node host/vm.js reload <workdir> <vm>     same file, vagrant reload --provision <vm>; on a master
+ *                                             with a control plane, waits for its API server; endpoints
  *   node host/vm.js destroy <workdir> <vm>    vagrant destroy -f <vm>, then remove nodes/<vm>.rb
  *   node host/vm.js states <workdir>          each VM's state (running, poweroff, not_created), JSON
  *   node host/vm.js resume <workdir>          vagrant up (no provisioning) of every VM not running
@@ -60,7 +61,7 @@ const KNOWN_FAILURES = [
 const SSH_PORT = 22;
 const API_PORT = 6443;
 
-/** @param {string} message */
+/** @param {string} message @returns {never} */
 function fail(message) {
   process.stderr.write(`\n${message}\n`);
   process.exit(1);
@@ -134,8 +135,23 @@ function forgetMachine(workdir, vm) {
  * @param {string} workdir @param {string[]} args @param {{capture?: boolean}} [options]
  * @returns {Promise<string>}
  */
-function vagrant(workdir, args, options = {}) {
+async function vagrant(workdir, args, options = {}) {
+  const { code, captured, output } = await vagrantRun(workdir, args, options);
+  if (code === 0) return captured;
   const stack = path.basename(path.resolve(workdir));
+  const known = KNOWN_FAILURES.find((f) => f.pattern.test(output));
+  return fail(
+    `vagrant ${args.join(" ")} failed (exit ${code}).${known ? `\n${known.advice(stack)}` : ""}`,
+  );
+}
+
+/**
+ * Runs vagrant in the work folder and resolves to its exit status, whatever it is, with its
+ * standard output when `capture` is set and the last of its output (to explain a failure).
+ * @param {string} workdir @param {string[]} args @param {{capture?: boolean}} [options]
+ * @returns {Promise<{code: number | null, captured: string, output: string}>}
+ */
+function vagrantRun(workdir, args, options = {}) {
   return new Promise((resolve) => {
     /** @type {string[]} */
     const seen = [];
@@ -162,14 +178,7 @@ function vagrant(workdir, args, options = {}) {
       }
       fail(`could not run vagrant: ${err.message}`);
     });
-    child.on("close", (code) => {
-      if (code === 0) return resolve(captured);
-      const output = seen.join("");
-      const known = KNOWN_FAILURES.find((f) => f.pattern.test(output));
-      fail(
-        `vagrant ${args.join(" ")} failed (exit ${code}).${known ? `\n${known.advice(stack)}` : ""}`,
-      );
-    });
+    child.on("close", (code) => resolve({ code, captured, output: seen.join("") }));
   });
 }
 
@@ -189,10 +198,11 @@ function forwardedPorts(text) {
 
 /**
  * How Pulumi reaches a VM, as one line: its forwarded SSH (and API server) port on this machine and
- * its SSH host key, read over Vagrant's own connection.
- * @param {string} workdir @param {string} vm
+ * its SSH host key, read over Vagrant's own connection. With `waitApi`, a master that has a
+ * control plane is given back only once its API server is ready again.
+ * @param {string} workdir @param {string} vm @param {boolean} [waitApi]
  */
-async function report(workdir, vm) {
+async function report(workdir, vm, waitApi = false) {
   const ports = forwardedPorts(await vagrant(workdir, ["port", vm], { capture: true }));
   if (!ports[SSH_PORT]) fail(`vagrant port ${vm} names no port forwarded to the guest's SSH port`);
   const key = await vagrant(workdir, ["ssh", vm, "-c", "cat /etc/ssh/ssh_host_ed25519_key.pub"], {
@@ -200,6 +210,9 @@ async function report(workdir, vm) {
   });
   const hostKey = /ssh-ed25519 [A-Za-z0-9+/=]+/.exec(key)?.[0];
   if (!hostKey) fail(`${vm} has no ED25519 SSH host key (/etc/ssh/ssh_host_ed25519_key.pub)`);
+  if (waitApi && ports[API_PORT] && (await initialised(workdir, vm))) {
+    await waitReady(vm, ports[API_PORT]);
+  }
   const endpoint = {
     ssh: { host: "127.0.0.1", port: ports[SSH_PORT] },
     ...(ports[API_PORT] ? { api: { host: "127.0.0.1", port: ports[API_PORT] } } : {}),
@@ -245,6 +258,18 @@ async function waitReady(vm, port) {
 }
 
 /**
+ * Whether kubeadm init ran on the VM (it leaves /etc/kubernetes/admin.conf; kubeadm reset removes
+ * it): only then does an API server come back after a reboot. A master whose init never succeeded
+ * is handed on at once, so that the init step after it can run. `vagrant ssh -c` ends with the
+ * command's exit status.
+ * @param {string} workdir @param {string} vm
+ */
+async function initialised(workdir, vm) {
+  const test = ["ssh", vm, "-c", "test -f /etc/kubernetes/admin.conf"];
+  return (await vagrantRun(workdir, test, { capture: true })).code === 0;
+}
+
+/**
  * Each VM of the work folder and its state as `vagrant status --machine-readable` says it.
  * @param {string} workdir @returns {Promise<Record<string, string>>}
  */
@@ -283,7 +308,11 @@ async function main(argv) {
       // Provisioning runs again when an earlier `up` failed half-way through it; the scripts are
       // safe to run again.
       await vagrant(a, op === "up" ? ["up", "--provision", b] : ["reload", "--provision", b]);
-      return report(a, b);
+      // vagrant reload is halt, then boot, which returns once SSH answers; a master's API server
+      // comes back later, with the kubelet's static pods. What Pulumi does next with the cluster
+      // needs it, so the master is handed on once it is ready, as `resume` does. A new VM has no
+      // API server yet: kubeadm init comes after `up`.
+      return report(a, b, op === "reload");
     }
     case "destroy": {
       if (!a || !b) return fail("usage: vm.js destroy <workdir> <vm>");

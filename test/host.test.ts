@@ -2,8 +2,10 @@
  * What the lab cluster needs on the reader's machine: the checks before anything is created, and
  * the helper `pulumi up` runs around `vagrant`.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -504,5 +506,188 @@ describe("host/vm.js, what pulumi up runs around vagrant", () => {
     );
     expect(r.status).toBe(0);
     expect(fs.existsSync(path.join(w.dir, ".lab/ch2/scripts"))).toBe(false);
+  });
+});
+
+/**
+ * A stand-in kube-apiserver on loopback that answers `/readyz` with 500 until `readyAfterMs` have
+ * passed, then 200: kube-apiserver serves /readyz with http.StatusInternalServerError while a check
+ * fails ("readyz check failed"), 200 "ok" once all pass (kubernetes/kubernetes@046d201c45ce
+ * staging/src/k8s.io/apiserver/pkg/server/healthz/healthz.go, handleRootHealth). Every answer is
+ * kept with its time.
+ */
+async function slowApiServer(readyAfterMs: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-api-"));
+  const made = spawnSync(
+    "openssl",
+    [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-keyout", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=kube-apiserver"],
+    ],
+    { cwd: dir, encoding: "utf8" },
+  );
+  if (made.status !== 0) throw new Error(`openssl: ${made.stderr}`);
+  const started = Date.now();
+  const answers: { at: number; status: number }[] = [];
+  const server = https.createServer(
+    {
+      key: fs.readFileSync(path.join(dir, "key.pem")),
+      cert: fs.readFileSync(path.join(dir, "cert.pem")),
+    },
+    (req, res) => {
+      const ready = Date.now() - started >= readyAfterMs;
+      const status = req.url === "/readyz" && ready ? 200 : 500;
+      answers.push({ at: Date.now(), status });
+      res
+        .writeHead(status)
+        .end(status === 200 ? "ok" : "[-]etcd failed: reason withheld\nreadyz check failed");
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+  return { port: (server.address() as AddressInfo).port, answers, close };
+}
+
+/**
+ * Runs host/vm.js (without blocking this process, which serves the stand-in API server) in a
+ * scratch project whose stand-in vagrant answers `port` from the definition and `ssh` with a host
+ * key; `initialised` says whether /etc/kubernetes/admin.conf is on the VM (kubeadm init ran).
+ * Notes when the `lab-vm` line arrived.
+ */
+function vmHelperAsync(args: string[], stdin: string, initialised = true) {
+  const dir = scratchProject();
+  const standIn = STANDIN_VAGRANT(path.join(dir, "vagrant.log")).replace(
+    /^case /m,
+    `if [ "$1" = ssh ] && [ "$4" = "test -f /etc/kubernetes/admin.conf" ]; then exit ${initialised ? 0 : 1}; fi\ncase `,
+  );
+  fs.writeFileSync(path.join(dir, "bin", "vagrant"), standIn, { mode: 0o755 });
+  return new Promise<{
+    status: number | null;
+    stdout: string;
+    stderr: string;
+    lineAt?: number;
+    calls: string[];
+    work: string;
+  }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(PROJECT_DIR, "host", "vm.js"), ...args], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH}` },
+    });
+    // A helper that waited its full 10 minutes would only hold the test up: stop it well before.
+    const timer = setTimeout(() => child.kill(), 20_000);
+    let stdout = "";
+    let stderr = "";
+    let lineAt: number | undefined;
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (lineAt === undefined && stdout.includes("lab-vm ")) lineAt = Date.now();
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({
+        status,
+        stdout,
+        stderr,
+        lineAt,
+        calls: vagrantCalls(dir),
+        work: path.join(dir, args[1]),
+      });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+/** A lab VM's definition as the stack writes it, the master's API server forwarded to `api`. */
+const labVm = (name: string, api?: number) =>
+  vmDefinition({
+    name,
+    box: "bento/ubuntu-24.04",
+    vbName: `${name}(k8sinfra-lab cluster)`,
+    group: "/k8sinfra-lab/cluster",
+    cpus: 2,
+    memory: 3072,
+    ip: "192.168.56.10",
+    sshPort: 60010,
+    forwards: api ? [{ guest: 6443, host: api, id: "kube-apiserver" }] : [],
+    provision: [],
+  });
+
+describe("host/vm.js reload of a resized VM", () => {
+  // hashicorp/vagrant@v2.4.9 plugins/providers/virtualbox/action.rb: action_reload (l. 207-220) is
+  // action_halt then action_start, which boots a halted VM with action_boot (l. 351); action_boot
+  // ends at WaitForCommunicator (l. 91), SSH answering. Nothing waits for what the guest starts
+  // after boot, such as the kubelet's static pods. plugins/commands/ssh/command.rb (l. 64-65):
+  // `vagrant ssh -c` ends with the command's exit status.
+  it("a master with a control plane is handed on only once its API server answers /readyz", async () => {
+    const api = await slowApiServer(2500);
+    try {
+      const r = await vmHelperAsync(["reload", ".lab/cluster", "m-k8s"], labVm("m-k8s", api.port));
+      expect(r.stderr).not.toContain("failed");
+      expect(r.status).toBe(0);
+      // What /readyz answered before the lab-vm line came: not ready at first (the reboot), then
+      // ready, and the line only after that.
+      const beforeTheLine = api.answers.filter((a) => a.at <= (r.lineAt ?? 0)).map((a) => a.status);
+      expect(beforeTheLine.join(" ")).toMatch(/^500( 500)* 200$/);
+      expect(r.stderr).toContain(`m-k8s: waiting for the API server on 127.0.0.1:${api.port}`);
+      expect(r.stderr).toContain("m-k8s: the API server is ready");
+      expect(r.stdout).toBe(
+        `lab-vm ${JSON.stringify({
+          ssh: { host: "127.0.0.1", port: 60010 },
+          api: { host: "127.0.0.1", port: api.port },
+          hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIStandInHostKeyOfmk8s",
+        })}\n`,
+      );
+      expect(r.calls).toEqual([
+        `${r.work} vagrant reload --provision m-k8s`,
+        `${r.work} vagrant port m-k8s`,
+        `${r.work} vagrant ssh m-k8s -c cat /etc/ssh/ssh_host_ed25519_key.pub`,
+        `${r.work} vagrant ssh m-k8s -c test -f /etc/kubernetes/admin.conf`,
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a master whose kubeadm init never ran (no admin.conf) is handed on at once: its init comes next", async () => {
+    const api = await slowApiServer(Number.POSITIVE_INFINITY);
+    try {
+      const r = await vmHelperAsync(
+        ["reload", ".lab/cluster", "m-k8s"],
+        labVm("m-k8s", api.port),
+        false,
+      );
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^lab-vm .*"api":\{"host":"127.0.0.1","port":\d+\}/);
+      expect(api.answers).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a worker (no API server forwarded) and a new master (vagrant up) wait for nothing", async () => {
+    const api = await slowApiServer(Number.POSITIVE_INFINITY);
+    try {
+      const worker = await vmHelperAsync(["reload", ".lab/cluster", "w1-k8s"], labVm("w1-k8s"));
+      expect(worker.status).toBe(0);
+      expect(worker.calls).toEqual([
+        `${worker.work} vagrant reload --provision w1-k8s`,
+        `${worker.work} vagrant port w1-k8s`,
+        `${worker.work} vagrant ssh w1-k8s -c cat /etc/ssh/ssh_host_ed25519_key.pub`,
+      ]);
+      const master = await vmHelperAsync(["up", ".lab/cluster", "m-k8s"], labVm("m-k8s", api.port));
+      expect(master.status).toBe(0);
+      expect(master.stdout).toMatch(/^lab-vm /);
+      expect(api.answers).toEqual([]);
+    } finally {
+      await api.close();
+    }
   });
 });
