@@ -625,7 +625,10 @@ describe("host/vm.js reload of a resized VM", () => {
   // action_halt then action_start, which boots a halted VM with action_boot (l. 351); action_boot
   // ends at WaitForCommunicator (l. 91), SSH answering. Nothing waits for what the guest starts
   // after boot, such as the kubelet's static pods. plugins/commands/ssh/command.rb (l. 64-65):
-  // `vagrant ssh -c` ends with the command's exit status.
+  // `vagrant ssh -c` ends with the command's exit status. kubeadm reset deletes
+  // /etc/kubernetes/admin.conf with the other kubeconfig files (kubernetes/kubernetes@0738386a25a2
+  // cmd/kubeadm/app/cmd/phases/reset/cleanupnode.go, resetConfigDir), so a master without it has
+  // no control plane to wait for.
   it("a master with a control plane is handed on only once its API server answers /readyz", async () => {
     const api = await slowApiServer(2500);
     try {
