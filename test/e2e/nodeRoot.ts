@@ -217,3 +217,24 @@ export function toolCalls(root: string): ToolCall[] {
     .filter(Boolean)
     .map((l) => JSON.parse(l) as ToolCall);
 }
+
+/**
+ * A TOML file of a node (containerd's config.toml) as its `key = value` lines under their
+ * `[section]` headers: section -> key -> the value as written. Enough for the files the lab's
+ * scripts edit line by line.
+ */
+export function tomlSections(text: string): Map<string, Map<string, string>> {
+  let current = new Map<string, string>();
+  const sections = new Map([["", current]]);
+  for (const line of text.split("\n")) {
+    const header = /^\s*\[(.+)\]\s*$/.exec(line);
+    if (header) {
+      current = new Map();
+      sections.set(header[1], current);
+      continue;
+    }
+    const kv = /^\s*([A-Za-z_]+) = (.*)$/.exec(line);
+    if (kv) current.set(kv[1], kv[2]);
+  }
+  return sections;
+}

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { knownHostsEntry } from "../../../lib/cluster";
 import { BOOK_REPOSITORY, scriptText, shq } from "../../../lib/scripts";
 import { reveal, runStack } from "../../../tools/mockRun";
+import { tomlSections } from "../nodeRoot";
 import { run } from "../processes";
 import { type Case, check, same } from "../runner";
 import type { SshNode } from "../sshNode";
@@ -188,7 +189,59 @@ export const nodeCases: Case[] = [
     name: "node (ssh): m-k8s built again with a new host key: the Docker provider's ssh refuses the old key, and connects once the stack writes the new one",
     run: (ctx) => rebuiltHostKey(ctx.ws.runDir, ctx.sshNode()),
   },
+  {
+    name: "node (ssh): a worker provisioned, trusting ch4's registry, then provisioned again (resized): containerd still reads the registry's certs.d",
+    run: async (ctx) => reprovisionedTrust(await ctx.sshNode()),
+  },
 ];
+
+/**
+ * A worker resized on a running cluster (`vagrant reload --provision`) runs install_pkg.sh again,
+ * which writes containerd's config anew; the registry's trust (ch4's trust step, run once) does not
+ * run again. The folder it wrote must still be the one containerd reads its registries from: the
+ * CRI images plugin's and the transfer service's config_path (see test/nodeScripts.test.ts for
+ * containerd v2.2.7's sources).
+ */
+async function reprovisionedTrust(node: SshNode): Promise<string> {
+  const worker = "192.168.56.101";
+  // w1-k8s is reached through its forwarded SSH port (the book's 60101).
+  const trust = (await remoteSteps("ch4", 60101)).get("registry-trust-w1-k8s");
+  const installPkg = {
+    K8S_PACKAGE_VERSION: "1.36.0-1.1",
+    NODE_IP: worker,
+    NODE_ROLE: "",
+    BOOK_REPOSITORY,
+  };
+  provision(node, "install_pkg.sh", installPkg);
+  runStep(node, trust, "registry trust on w1-k8s");
+  node.clearCalls();
+  provision(node, "install_pkg.sh", installPkg);
+
+  const registry = "192.168.56.10:8443";
+  const certs = "/etc/containerd/certs.d";
+  const config = tomlSections(fs.readFileSync(node.file("/etc/containerd/config.toml"), "utf8"));
+  for (const section of [
+    "plugins.'io.containerd.cri.v1.images'.registry",
+    "plugins.'io.containerd.transfer.v1.local'",
+  ]) {
+    same(config.get(section)?.get("config_path"), `'${certs}'`, `config_path of [${section}]`);
+  }
+  check(
+    fs
+      .readFileSync(node.file(`${certs}/${registry}/hosts.toml`), "utf8")
+      .includes(`server = "https://${registry}"`),
+    "hosts.toml of the registry is gone or changed",
+  );
+  check(
+    fs.readFileSync(node.file(`${certs}/${registry}/ca.crt`), "utf8").includes("BEGIN CERTIFICATE"),
+    "ca.crt of the registry is gone",
+  );
+  const restarts = node
+    .calls()
+    .filter((c) => c.tool === "systemctl" && c.args.join(" ") === "restart containerd").length;
+  same(restarts, 1, "containerd restarts after provisioning again");
+  return `after provisioning again: both config_path name ${certs}; ${registry}'s hosts.toml and ca.crt in place`;
+}
 
 /**
  * A VM built again has a new host key. The Docker provider reaches m-k8s with OpenSSH's `ssh` and
