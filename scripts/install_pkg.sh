@@ -12,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 minor=$(echo "$K8S_PACKAGE_VERSION" | cut -d. -f1,2)
 
 apt-get update -q
-apt-get install -y -q ca-certificates curl gpg git vim
+apt-get install -y -q ca-certificates curl gpg git vim openssl
 install -d -m 0755 /etc/apt/keyrings
 
 # containerd from Docker's repository

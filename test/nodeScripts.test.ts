@@ -6,13 +6,19 @@
  * same scripts on a real Debian root behind sshd (test/e2e/cases/node.ts).
  */
 import { spawnSync } from "node:child_process";
+import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { scriptText } from "../lib/scripts";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { LANGUAGES } from "../lib/i18n";
+import { type Messages, messages } from "../lib/messages";
+import { caCertHash } from "../lib/pki";
+import { API_WAIT_MINUTES, scriptText } from "../lib/scripts";
 import { STANDIN_TOOLS, tomlSections } from "./e2e/nodeRoot";
+import { find, inputsOf, runStack, type StackRun } from "./harness";
 
+const REMOTE = "command:remote:Command";
 const RECORDER = path.join(__dirname, "e2e", "node", "recorder");
 
 let root: string;
@@ -27,6 +33,7 @@ const write = (nodePath: string, text: string) => {
   fs.mkdirSync(path.dirname(at(nodePath)), { recursive: true });
   fs.writeFileSync(at(nodePath), text);
 };
+const STATE = "/var/lib/k8sinfra-lab-standin";
 
 /** Runs a command as Pulumi or Vagrant would on the node (bash, its text, standard input). */
 function onNode(command: string, stdin = "") {
@@ -172,6 +179,210 @@ describe.runIf(process.platform === "linux")(
         `'${certs}'`,
       );
       expect(calls("systemctl")).toEqual(["systemctl restart containerd"]);
+    });
+  },
+);
+
+/** The cluster stack's commands for its nodes, with their standard input, as Pulumi runs them. */
+let plan: StackRun;
+const step = (name: string) => {
+  const i = inputsOf(find(plan, REMOTE, name));
+  return { create: String(i.create), stdin: String(i.stdin) };
+};
+const runStep = (name: string) => {
+  const s = step(name);
+  return onNode(s.create, s.stdin);
+};
+/** kubeadm's subcommands called so far. */
+const kubeadm = () => calls("kubeadm").map((c) => c.split(" ")[1]);
+const readinessChecks = () => calls("kubectl").filter((c) => c.includes("--raw=/readyz")).length;
+const bothLanguages = (text: (m: Messages) => string) => LANGUAGES.map((l) => text(messages(l)));
+
+// kubernetes/kubernetes@v1.36.0 (module k8s.io/kubernetes v1.36.0):
+// cmd/kubeadm/app/cmd/init.go l. 158-171: init's phases run kubeconfig (admin.conf) and etcd (its
+// static pod, which the kubelet starts at kubelet-start) before wait-control-plane, so an init whose
+// control plane does not come up leaves admin.conf and etcd data behind.
+// cmd/kubeadm/app/cmd/reset.go l. 242-244: reset runs remove-etcd-member, which deletes the contents
+// of etcd's data folder (phases/reset/removeetcdmember.go l. 58-89; /var/lib/etcd by default,
+// apis/kubeadm/v1beta4/defaults.go l. 51), then cleanup-node, which deletes admin.conf and the other
+// kubeconfig files and the contents of /etc/kubernetes/pki (phases/reset/cleanupnode.go l. 111-121,
+// 152-183). A reset master loses every object of its cluster.
+describe.runIf(process.platform === "linux")(
+  "master_node.sh: kubeadm reset only where no cluster was initialised",
+  () => {
+    beforeAll(async () => {
+      plan = await runStack({ stack: "cluster" });
+    });
+    const apiServerDown = () => fs.rmSync(at("/etc/kubernetes/apiserver.ready"));
+
+    it("a new master: kubeadm reset (nothing to keep), then init; root gets admin.conf", () => {
+      const r = runStep("lab-control-plane");
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(kubeadm()).toEqual(["reset", "init"]);
+      expect(read("/root/.kube/config")).toBe(read("/etc/kubernetes/admin.conf"));
+      expect(fs.existsSync(at("/var/lib/etcd/member"))).toBe(true);
+    });
+
+    it("an initialised cluster whose API server does not answer: checked for 10 minutes, nothing reset, the reader told what to look at", () => {
+      expect(runStep("lab-control-plane").status).toBe(0);
+      clearCalls();
+      apiServerDown();
+      const r = runStep("lab-control-plane");
+      expect(r.status).toBe(1);
+      expect(kubeadm()).toEqual([]);
+      // Every 5 seconds for API_WAIT_MINUTES (the stand-in `sleep` does not wait).
+      expect(readinessChecks()).toBe(API_WAIT_MINUTES * 12);
+      for (const text of bothLanguages((m) =>
+        m.controlPlaneNotAnswering("m-k8s", API_WAIT_MINUTES),
+      )) {
+        // The message names node paths, which the scratch root moved too.
+        expect(r.stderr.replaceAll(root, "")).toContain(text);
+      }
+      expect(r.stderr).toContain('vagrant ssh m-k8s -c "sudo crictl ps -a"');
+      expect(fs.existsSync(at("/var/lib/etcd/member"))).toBe(true);
+      expect(fs.existsSync(at("/etc/kubernetes/admin.conf"))).toBe(true);
+    });
+
+    it("an initialised cluster whose API server answers only after 3 minutes: waited for, not reset", () => {
+      expect(runStep("lab-control-plane").status).toBe(0);
+      clearCalls();
+      write(`${STATE}/readyz-refusals`, "36\n");
+      const r = runStep("lab-control-plane");
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(kubeadm()).toEqual([]);
+      expect(readinessChecks()).toBe(37);
+    });
+
+    it("an init that failed half-way (admin.conf and etcd data left): kubeadm reset, then init again", () => {
+      write(`${STATE}/fail-kubeadm-init`, "");
+      expect(runStep("lab-control-plane").status).toBe(1);
+      expect(fs.existsSync(at("/etc/kubernetes/admin.conf"))).toBe(true);
+      expect(fs.existsSync(at("/var/lib/etcd/member"))).toBe(true);
+      clearCalls();
+      const r = runStep("lab-control-plane");
+      expect(r.status).toBe(0);
+      expect(kubeadm()).toEqual(["reset", "init"]);
+      // No API server came up to be waited for before the reset.
+      expect(calls().findIndex((c) => c.startsWith("kubeadm reset"))).toBe(
+        calls().findIndex((c) => c.startsWith("kubeadm")),
+      );
+    });
+  },
+);
+
+/** A CA certificate (PEM) for a key, and the pin kubeadm join checks it against. */
+function caCertificate(keyPem: string): { pem: string; pin: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-ca-"));
+  try {
+    fs.writeFileSync(path.join(dir, "ca.key"), keyPem, { mode: 0o600 });
+    const r = spawnSync(
+      "openssl",
+      [
+        ...["req", "-x509", "-new", "-key", "ca.key", "-out", "ca.crt"],
+        ...["-days", "2", "-subj", "/CN=kubernetes"],
+      ],
+      { cwd: dir, encoding: "utf8" },
+    );
+    if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
+    const pem = fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
+    const spki = createPublicKey(pem).export({ type: "spki", format: "pem" });
+    return { pem, pin: caCertHash(String(spki)) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe.runIf(process.platform === "linux")(
+  "work_nodes.sh: kubeadm reset only where the worker is not this cluster's node",
+  () => {
+    let cluster: { pem: string; pin: string };
+    beforeAll(async () => {
+      plan = await runStack({ stack: "cluster" });
+      // The stack's CA key goes to the master on standard input; kubeadm init makes the CA with it.
+      const key = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/.exec(
+        step("lab-control-plane").stdin,
+      )?.[0];
+      if (!key) throw new Error("no CA key in the control plane's standard input");
+      cluster = caCertificate(key);
+    });
+    // What the master's cluster-info hands out to kubeadm join's discovery (see the recorder).
+    const discovery = (pem: string) => write(`${STATE}/cluster-ca.crt`, pem);
+    beforeEach(() => discovery(cluster.pem));
+    const join = () => runStep("lab-join-w1-k8s");
+
+    it("a new worker: kubeadm reset, then join pinned to the stack's CA, which its kubelet then trusts", () => {
+      expect(step("lab-join-w1-k8s").create).toContain(`CA_CERT_HASH=${cluster.pin}`);
+      const r = join();
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(kubeadm()).toEqual(["reset", "join"]);
+      expect(read("/etc/kubernetes/kubelet.conf")).toContain(
+        `certificate-authority-data: ${Buffer.from(cluster.pem).toString("base64")}`,
+      );
+    });
+
+    it("a worker of this cluster whose API server does not answer: checked for 10 minutes, nothing reset, the reader told what to look at", () => {
+      expect(join().status).toBe(0);
+      const kubeletConf = read("/etc/kubernetes/kubelet.conf");
+      clearCalls();
+      write(`${STATE}/api-server.down`, "");
+      const r = join();
+      expect(r.status).toBe(1);
+      expect(kubeadm()).toEqual([]);
+      expect(readinessChecks()).toBe(API_WAIT_MINUTES * 12);
+      for (const text of bothLanguages((m) =>
+        m.workerApiNotAnswering("w1-k8s", "192.168.56.10:6443", "m-k8s", API_WAIT_MINUTES),
+      )) {
+        // The message names node paths, which the scratch root moved too.
+        expect(r.stderr.replaceAll(root, "")).toContain(text);
+      }
+      expect(read("/etc/kubernetes/kubelet.conf")).toBe(kubeletConf);
+    });
+
+    it("a worker of this cluster whose API server answers only after 3 minutes: waited for, not reset", () => {
+      expect(join().status).toBe(0);
+      clearCalls();
+      write(`${STATE}/readyz-refusals`, "36\n");
+      const r = join();
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(kubeadm()).toEqual([]);
+    });
+
+    it("a worker joined to a control plane that was built before (another CA): reset, joined again", () => {
+      const before = caCertificate(
+        String(
+          generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+            type: "pkcs8",
+            format: "pem",
+          }),
+        ),
+      );
+      discovery(before.pem);
+      const old = onNode(
+        `kubeadm join 192.168.56.10:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash ${before.pin} --node-name w1-k8s`,
+      );
+      expect(old.status).toBe(0);
+      discovery(cluster.pem);
+      clearCalls();
+      const r = join();
+      expect(r.status).toBe(0);
+      expect(kubeadm()).toEqual(["reset", "join"]);
+      expect(read("/etc/kubernetes/kubelet.conf")).toContain(
+        Buffer.from(cluster.pem).toString("base64"),
+      );
+    });
+
+    it("a join that failed half-way (kubelet.conf written, no kubelet): reset, joined again", () => {
+      write(`${STATE}/fail-kubeadm-join`, "");
+      expect(join().status).toBe(1);
+      expect(fs.existsSync(at("/etc/kubernetes/kubelet.conf"))).toBe(true);
+      clearCalls();
+      const r = join();
+      expect(r.status).toBe(0);
+      expect(kubeadm()).toEqual(["reset", "join"]);
     });
   },
 );

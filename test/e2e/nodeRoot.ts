@@ -38,9 +38,10 @@ const SUITE = "bookworm";
 const MIRROR = "http://deb.debian.org/debian";
 /**
  * Besides the minimal base: what the lab's Ubuntu box has and its scripts write into (systemd's
- * modules-load.d, procps' sysctl.d, the SSH server's sshd_config.d).
+ * modules-load.d, procps' sysctl.d, the SSH server's sshd_config.d) or run (openssl, with which
+ * work_nodes.sh reads the CA its kubelet trusts).
  */
-const PACKAGES = ["systemd", "procps", "kmod", "openssh-server", "iproute2"];
+const PACKAGES = ["systemd", "procps", "kmod", "openssh-server", "iproute2", "openssl"];
 
 export class NodeUnavailable extends Error {}
 
