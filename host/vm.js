@@ -11,10 +11,12 @@
  *   node host/vm.js up <workdir> <vm>         standard input -> <workdir>/nodes/<vm>.rb,
  *                                             vagrant up --provision <vm>, then its endpoints
  *   node host/vm.js reload <workdir> <vm>     same file, vagrant reload --provision <vm>; on a master
- *                                             with a control plane, waits for its API server; endpoints
+ *                                             whose cluster was initialised, waits for its API server;
+ *                                             endpoints
  *   node host/vm.js destroy <workdir> <vm>    vagrant destroy -f <vm>, then remove nodes/<vm>.rb
  *   node host/vm.js states <workdir>          each VM's state (running, poweroff, not_created), JSON
- *   node host/vm.js resume <workdir>          vagrant up (no provisioning) of every VM not running
+ *   node host/vm.js resume <workdir>          vagrant up (no provisioning) of every VM not running,
+ *                                             then waits for the API server as reload does
  *
  * Vagrant's own output goes to standard error, so that standard output holds only the result:
  * after up and reload one line `lab-vm {"ssh":{...},"api":...,"hostKey":...}` with how to reach the
@@ -60,6 +62,10 @@ const KNOWN_FAILURES = [
 /** Guest ports whose forwarded host port Pulumi connects to. */
 const SSH_PORT = 22;
 const API_PORT = 6443;
+
+/** Where kubeadm init writes the admin kubeconfig, and where master_node.sh hands it to root. */
+const ADMIN_CONF = "/etc/kubernetes/admin.conf";
+const HANDED_OUT = "/root/.kube/config";
 
 /** @param {string} message @returns {never} */
 function fail(message) {
@@ -198,8 +204,8 @@ function forwardedPorts(text) {
 
 /**
  * How Pulumi reaches a VM, as one line: its forwarded SSH (and API server) port on this machine and
- * its SSH host key, read over Vagrant's own connection. With `waitApi`, a master that has a
- * control plane is given back only once its API server is ready again.
+ * its SSH host key, read over Vagrant's own connection. With `waitApi`, a master whose cluster was
+ * initialised is given back only once its API server is ready again.
  * @param {string} workdir @param {string} vm @param {boolean} [waitApi]
  */
 async function report(workdir, vm, waitApi = false) {
@@ -258,15 +264,30 @@ async function waitReady(vm, port) {
 }
 
 /**
- * Whether kubeadm init ran on the VM (it leaves /etc/kubernetes/admin.conf; kubeadm reset removes
- * it): only then does an API server come back after a reboot. A master whose init never succeeded
- * is handed on at once, so that the init step after it can run. `vagrant ssh -c` ends with the
- * command's exit status.
+ * Whether the VM's cluster was initialised, as master_node.sh decides it: kubeadm init completed
+ * and kubeadm reset has not run since, that is, the credentials of admin.conf are those the script
+ * handed to root once init completed. Only then does an API server come back after a reboot. An
+ * init that failed half-way leaves admin.conf too; its master is handed on at once, so that
+ * master_node.sh, which resets it and runs init again, comes next. Both files are root's, and
+ * `vagrant ssh` logs in as the vagrant user.
  * @param {string} workdir @param {string} vm
  */
 async function initialised(workdir, vm) {
-  const test = ["ssh", vm, "-c", "test -f /etc/kubernetes/admin.conf"];
-  return (await vagrantRun(workdir, test, { capture: true })).code === 0;
+  const read = [
+    "ssh",
+    vm,
+    "-c",
+    `sudo grep -sH client-certificate-data: ${ADMIN_CONF} ${HANDED_OUT}`,
+  ];
+  const { captured } = await vagrantRun(workdir, read, { capture: true });
+  /** @param {string} file */
+  const lines = (file) =>
+    captured
+      .split(/\r?\n/)
+      .filter((l) => l.startsWith(`${file}:`))
+      .map((l) => l.slice(file.length + 1));
+  const [credentials] = lines(ADMIN_CONF);
+  return credentials !== undefined && lines(HANDED_OUT).some((l) => l.includes(credentials));
 }
 
 /**
@@ -310,8 +331,8 @@ async function main(argv) {
       await vagrant(a, op === "up" ? ["up", "--provision", b] : ["reload", "--provision", b]);
       // vagrant reload is halt, then boot, which returns once SSH answers; a master's API server
       // comes back later, with the kubelet's static pods. What Pulumi does next with the cluster
-      // needs it, so the master is handed on once it is ready, as `resume` does. A new VM has no
-      // API server yet: kubeadm init comes after `up`.
+      // needs it, so the master of an initialised cluster is handed on once it is ready, as
+      // `resume` does. A new VM has no API server yet: kubeadm init comes after `up`.
       return report(a, b, op === "reload");
     }
     case "destroy": {
@@ -335,8 +356,10 @@ async function main(argv) {
         if (state === "running" || state === "not_created") continue;
         process.stderr.write(`${vm} is ${state}: vagrant up ${vm}\n`);
         await vagrant(a, ["up", vm]);
+        // Read once the VM runs: Vagrant may have moved a forwarded port that was taken meanwhile.
         const api = forwardedPorts(await vagrant(a, ["port", vm], { capture: true }))[API_PORT];
-        if (api) await waitReady(vm, api);
+        // A master whose init failed half-way has no API server to come back: its init comes next.
+        if (api && (await initialised(a, vm))) await waitReady(vm, api);
       }
       return;
     }

@@ -554,16 +554,60 @@ async function slowApiServer(readyAfterMs: number) {
 }
 
 /**
- * Runs host/vm.js (without blocking this process, which serves the stand-in API server) in a
- * scratch project whose stand-in vagrant answers `port` from the definition and `ssh` with a host
- * key; `initialised` says whether /etc/kubernetes/admin.conf is on the VM (kubeadm init ran).
- * Notes when the `lab-vm` line arrived.
+ * What the master's files say about its cluster, as master_node.sh leaves them: `initialised`
+ * (kubeadm init completed: admin.conf, and its credentials handed to root), `half-done` (an init
+ * that failed after writing admin.conf, before the script handed anything out), `new` (no init).
  */
-function vmHelperAsync(args: string[], stdin: string, initialised = true) {
+type MasterFiles = "initialised" | "half-done" | "new";
+
+function writeMasterFiles(root: string, state: MasterFiles): void {
+  const adminConf =
+    "apiVersion: v1\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: c3RhbmQtaW4gYWRtaW4=\n";
+  const files: Record<string, string> = {
+    ...(state === "new" ? {} : { "etc/kubernetes/admin.conf": adminConf }),
+    ...(state === "initialised" ? { "root/.kube/config": adminConf } : {}),
+  };
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+}
+
+/**
+ * Runs host/vm.js (without blocking this process, which serves the stand-in API server) in a
+ * scratch project whose stand-in vagrant answers `port` from the definition, `status` with every
+ * defined VM halted, and `ssh` with a host key, or, for any other command, by running it on a
+ * folder that stands for the VM's root, holding the master's files as `master` says. Notes when the
+ * `lab-vm` line arrived.
+ */
+function vmHelperAsync(
+  args: string[],
+  stdin: string,
+  master: MasterFiles = "initialised",
+  definitions: Record<string, string> = {},
+) {
   const dir = scratchProject();
+  const vmRoot = path.join(dir, "vm-root");
+  writeMasterFiles(vmRoot, master);
+  for (const [vm, text] of Object.entries(definitions)) {
+    fs.mkdirSync(path.join(dir, args[1], "nodes"), { recursive: true });
+    fs.writeFileSync(path.join(dir, args[1], "nodes", `${vm}.rb`), text);
+  }
   const standIn = STANDIN_VAGRANT(path.join(dir, "vagrant.log")).replace(
     /^case /m,
-    `if [ "$1" = ssh ] && [ "$4" = "test -f /etc/kubernetes/admin.conf" ]; then exit ${initialised ? 0 : 1}; fi\ncase `,
+    [
+      'if [ "$1" = status ]; then',
+      '  for f in nodes/*.rb; do echo "1,$(basename "$f" .rb),state,poweroff"; done; exit 0',
+      "fi",
+      'if [ "$1" = ssh ] && [ "$4" != "cat /etc/ssh/ssh_host_ed25519_key.pub" ]; then',
+      `  root=${JSON.stringify(vmRoot)}`,
+      `  command=$(printf '%s' "$4" | sed -E -e 's#^sudo ##' -e "s#(^| )/(etc|root)/#\\1$root/\\2/#g")`,
+      '  out=$(sh -c "$command"); status=$?',
+      `  [ -z "$out" ] || printf '%s\\n' "$out" | sed "s#$root##g"`,
+      "  exit $status",
+      "fi",
+      "case ",
+    ].join("\n"),
   );
   fs.writeFileSync(path.join(dir, "bin", "vagrant"), standIn, { mode: 0o755 });
   return new Promise<{
@@ -625,11 +669,13 @@ describe("host/vm.js reload of a resized VM", () => {
   // action_halt then action_start, which boots a halted VM with action_boot (l. 351); action_boot
   // ends at WaitForCommunicator (l. 91), SSH answering. Nothing waits for what the guest starts
   // after boot, such as the kubelet's static pods. plugins/commands/ssh/command.rb (l. 64-65):
-  // `vagrant ssh -c` ends with the command's exit status. kubeadm reset deletes
-  // /etc/kubernetes/admin.conf with the other kubeconfig files (kubernetes/kubernetes@0738386a25a2
-  // cmd/kubeadm/app/cmd/phases/reset/cleanupnode.go, resetConfigDir), so a master without it has
-  // no control plane to wait for.
-  it("a master with a control plane is handed on only once its API server answers /readyz", async () => {
+  // `vagrant ssh -c` ends with the command's exit status. kubernetes/kubernetes@v1.36.0
+  // cmd/kubeadm/app/cmd/init.go l. 158-171: kubeadm init writes admin.conf (kubeconfig phase)
+  // before wait-control-plane, so an init whose control plane never came up leaves it too; kubeadm
+  // reset deletes it (cmd/kubeadm/app/cmd/phases/reset/cleanupnode.go l. 152-183, resetConfigDir).
+  // Only a master whose init completed (master_node.sh then hands admin.conf's credentials to root)
+  // has a control plane that comes back.
+  it("a master whose cluster was initialised is handed on only once its API server answers /readyz", async () => {
     const api = await slowApiServer(2500);
     try {
       const r = await vmHelperAsync(["reload", ".lab/cluster", "m-k8s"], labVm("m-k8s", api.port));
@@ -652,7 +698,7 @@ describe("host/vm.js reload of a resized VM", () => {
         `${r.work} vagrant reload --provision m-k8s`,
         `${r.work} vagrant port m-k8s`,
         `${r.work} vagrant ssh m-k8s -c cat /etc/ssh/ssh_host_ed25519_key.pub`,
-        `${r.work} vagrant ssh m-k8s -c test -f /etc/kubernetes/admin.conf`,
+        `${r.work} vagrant ssh m-k8s -c sudo grep -sH client-certificate-data: /etc/kubernetes/admin.conf /root/.kube/config`,
       ]);
     } finally {
       await api.close();
@@ -665,11 +711,30 @@ describe("host/vm.js reload of a resized VM", () => {
       const r = await vmHelperAsync(
         ["reload", ".lab/cluster", "m-k8s"],
         labVm("m-k8s", api.port),
-        false,
+        "new",
       );
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^lab-vm .*"api":\{"host":"127.0.0.1","port":\d+\}/);
       expect(api.answers).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a master whose kubeadm init failed half-way (admin.conf, never handed out) is handed on at once: master_node.sh resets it and runs init next", async () => {
+    const api = await slowApiServer(Number.POSITIVE_INFINITY);
+    try {
+      const started = Date.now();
+      const r = await vmHelperAsync(
+        ["reload", ".lab/cluster", "m-k8s"],
+        labVm("m-k8s", api.port),
+        "half-done",
+      );
+      expect(r.stderr).not.toContain("waiting for the API server");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^lab-vm .*"api":\{"host":"127.0.0.1","port":\d+\}/);
+      expect(api.answers).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
       await api.close();
     }
@@ -689,6 +754,45 @@ describe("host/vm.js reload of a resized VM", () => {
       expect(master.status).toBe(0);
       expect(master.stdout).toMatch(/^lab-vm /);
       expect(api.answers).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe("host/vm.js resume of halted VMs (the machine rebooted)", () => {
+  it("a halted master whose cluster was initialised is started, then handed on once /readyz answers", async () => {
+    const api = await slowApiServer(2500);
+    try {
+      const r = await vmHelperAsync(["resume", ".lab/cluster"], "", "initialised", {
+        "m-k8s": labVm("m-k8s", api.port),
+      });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain("m-k8s is poweroff: vagrant up m-k8s");
+      expect(r.stderr).toContain("m-k8s: the API server is ready");
+      expect(api.answers.at(-1)?.status).toBe(200);
+      expect(r.calls).toEqual([
+        `${r.work} vagrant status --machine-readable`,
+        `${r.work} vagrant up m-k8s`,
+        `${r.work} vagrant port m-k8s`,
+        `${r.work} vagrant ssh m-k8s -c sudo grep -sH client-certificate-data: /etc/kubernetes/admin.conf /root/.kube/config`,
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a halted master whose kubeadm init failed half-way is started and handed on at once: no API server comes back before its init", async () => {
+    const api = await slowApiServer(Number.POSITIVE_INFINITY);
+    try {
+      const started = Date.now();
+      const r = await vmHelperAsync(["resume", ".lab/cluster"], "", "half-done", {
+        "m-k8s": labVm("m-k8s", api.port),
+      });
+      expect(r.stderr).not.toContain("waiting for the API server");
+      expect(r.status).toBe(0);
+      expect(api.answers).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
       await api.close();
     }

@@ -28,6 +28,7 @@ export const STANDIN_TOOLS = [
   "modprobe",
   "ping",
   "sleep",
+  "sudo",
   "swapoff",
   "sysctl",
   "systemctl",

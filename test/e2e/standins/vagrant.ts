@@ -320,6 +320,13 @@ async function main(argv: string[]): Promise<void> {
     }
     case "port": {
       const s = readState(vm) ?? fail(`${vm} is not created`);
+      // VirtualBox names forwarded ports only of a VM that runs (hashicorp/vagrant@v2.4.9
+      // plugins/providers/virtualbox/cap.rb, forwarded_ports, l. 14-15: nil unless running); then
+      // `vagrant port` says there are none and ends with 0 (plugins/commands/port/command.rb l. 46-51).
+      if (s.state !== "running") {
+        process.stdout.write(`no forwarded ports: ${vm} is not running (stand-in)\n`);
+        return;
+      }
       process.stdout.write(`    22 (guest) => ${s.ssh} (host)\n`);
       if (s.api) process.stdout.write(`  6443 (guest) => ${s.api} (host)\n`);
       return;
