@@ -10,10 +10,13 @@
  *   node host/vm.js remove <file>             remove the file, and its folders left empty
  *   node host/vm.js up <workdir> <vm>         standard input -> <workdir>/nodes/<vm>.rb,
  *                                             vagrant up --provision <vm>, then its endpoints
- *   node host/vm.js reload <workdir> <vm>     same file, vagrant reload --provision <vm>, endpoints
+ *   node host/vm.js reload <workdir> <vm>     same file, vagrant reload --provision <vm>; on a master
+ *                                             whose cluster was initialised, waits for its API server;
+ *                                             endpoints
  *   node host/vm.js destroy <workdir> <vm>    vagrant destroy -f <vm>, then remove nodes/<vm>.rb
  *   node host/vm.js states <workdir>          each VM's state (running, poweroff, not_created), JSON
- *   node host/vm.js resume <workdir>          vagrant up (no provisioning) of every VM not running
+ *   node host/vm.js resume <workdir>          vagrant up (no provisioning) of every VM not running,
+ *                                             then waits for the API server as reload does
  *
  * Vagrant's own output goes to standard error, so that standard output holds only the result:
  * after up and reload one line `lab-vm {"ssh":{...},"api":...,"hostKey":...}` with how to reach the
@@ -60,7 +63,11 @@ const KNOWN_FAILURES = [
 const SSH_PORT = 22;
 const API_PORT = 6443;
 
-/** @param {string} message */
+/** Where kubeadm init writes the admin kubeconfig, and where master_node.sh hands it to root. */
+const ADMIN_CONF = "/etc/kubernetes/admin.conf";
+const HANDED_OUT = "/root/.kube/config";
+
+/** @param {string} message @returns {never} */
 function fail(message) {
   process.stderr.write(`\n${message}\n`);
   process.exit(1);
@@ -134,8 +141,23 @@ function forgetMachine(workdir, vm) {
  * @param {string} workdir @param {string[]} args @param {{capture?: boolean}} [options]
  * @returns {Promise<string>}
  */
-function vagrant(workdir, args, options = {}) {
+async function vagrant(workdir, args, options = {}) {
+  const { code, captured, output } = await vagrantRun(workdir, args, options);
+  if (code === 0) return captured;
   const stack = path.basename(path.resolve(workdir));
+  const known = KNOWN_FAILURES.find((f) => f.pattern.test(output));
+  return fail(
+    `vagrant ${args.join(" ")} failed (exit ${code}).${known ? `\n${known.advice(stack)}` : ""}`,
+  );
+}
+
+/**
+ * Runs vagrant in the work folder and resolves to its exit status, whatever it is, with its
+ * standard output when `capture` is set and the last of its output (to explain a failure).
+ * @param {string} workdir @param {string[]} args @param {{capture?: boolean}} [options]
+ * @returns {Promise<{code: number | null, captured: string, output: string}>}
+ */
+function vagrantRun(workdir, args, options = {}) {
   return new Promise((resolve) => {
     /** @type {string[]} */
     const seen = [];
@@ -162,14 +184,7 @@ function vagrant(workdir, args, options = {}) {
       }
       fail(`could not run vagrant: ${err.message}`);
     });
-    child.on("close", (code) => {
-      if (code === 0) return resolve(captured);
-      const output = seen.join("");
-      const known = KNOWN_FAILURES.find((f) => f.pattern.test(output));
-      fail(
-        `vagrant ${args.join(" ")} failed (exit ${code}).${known ? `\n${known.advice(stack)}` : ""}`,
-      );
-    });
+    child.on("close", (code) => resolve({ code, captured, output: seen.join("") }));
   });
 }
 
@@ -189,10 +204,11 @@ function forwardedPorts(text) {
 
 /**
  * How Pulumi reaches a VM, as one line: its forwarded SSH (and API server) port on this machine and
- * its SSH host key, read over Vagrant's own connection.
- * @param {string} workdir @param {string} vm
+ * its SSH host key, read over Vagrant's own connection. With `waitApi`, a master whose cluster was
+ * initialised is given back only once its API server is ready again.
+ * @param {string} workdir @param {string} vm @param {boolean} [waitApi]
  */
-async function report(workdir, vm) {
+async function report(workdir, vm, waitApi = false) {
   const ports = forwardedPorts(await vagrant(workdir, ["port", vm], { capture: true }));
   if (!ports[SSH_PORT]) fail(`vagrant port ${vm} names no port forwarded to the guest's SSH port`);
   const key = await vagrant(workdir, ["ssh", vm, "-c", "cat /etc/ssh/ssh_host_ed25519_key.pub"], {
@@ -200,6 +216,9 @@ async function report(workdir, vm) {
   });
   const hostKey = /ssh-ed25519 [A-Za-z0-9+/=]+/.exec(key)?.[0];
   if (!hostKey) fail(`${vm} has no ED25519 SSH host key (/etc/ssh/ssh_host_ed25519_key.pub)`);
+  if (waitApi && ports[API_PORT] && (await initialised(workdir, vm))) {
+    await waitReady(vm, ports[API_PORT]);
+  }
   const endpoint = {
     ssh: { host: "127.0.0.1", port: ports[SSH_PORT] },
     ...(ports[API_PORT] ? { api: { host: "127.0.0.1", port: ports[API_PORT] } } : {}),
@@ -245,6 +264,33 @@ async function waitReady(vm, port) {
 }
 
 /**
+ * Whether the VM's cluster was initialised, as master_node.sh decides it: kubeadm init completed
+ * and kubeadm reset has not run since, that is, the credentials of admin.conf are those the script
+ * handed to root once init completed. Only then does an API server come back after a reboot. An
+ * init that failed half-way leaves admin.conf too; its master is handed on at once, so that
+ * master_node.sh, which resets it and runs init again, comes next. Both files are root's, and
+ * `vagrant ssh` logs in as the vagrant user.
+ * @param {string} workdir @param {string} vm
+ */
+async function initialised(workdir, vm) {
+  const read = [
+    "ssh",
+    vm,
+    "-c",
+    `sudo grep -sH client-certificate-data: ${ADMIN_CONF} ${HANDED_OUT}`,
+  ];
+  const { captured } = await vagrantRun(workdir, read, { capture: true });
+  /** @param {string} file */
+  const lines = (file) =>
+    captured
+      .split(/\r?\n/)
+      .filter((l) => l.startsWith(`${file}:`))
+      .map((l) => l.slice(file.length + 1));
+  const [credentials] = lines(ADMIN_CONF);
+  return credentials !== undefined && lines(HANDED_OUT).some((l) => l.includes(credentials));
+}
+
+/**
  * Each VM of the work folder and its state as `vagrant status --machine-readable` says it.
  * @param {string} workdir @returns {Promise<Record<string, string>>}
  */
@@ -283,7 +329,11 @@ async function main(argv) {
       // Provisioning runs again when an earlier `up` failed half-way through it; the scripts are
       // safe to run again.
       await vagrant(a, op === "up" ? ["up", "--provision", b] : ["reload", "--provision", b]);
-      return report(a, b);
+      // vagrant reload is halt, then boot, which returns once SSH answers; a master's API server
+      // comes back later, with the kubelet's static pods. What Pulumi does next with the cluster
+      // needs it, so the master of an initialised cluster is handed on once it is ready, as
+      // `resume` does. A new VM has no API server yet: kubeadm init comes after `up`.
+      return report(a, b, op === "reload");
     }
     case "destroy": {
       if (!a || !b) return fail("usage: vm.js destroy <workdir> <vm>");
@@ -306,8 +356,10 @@ async function main(argv) {
         if (state === "running" || state === "not_created") continue;
         process.stderr.write(`${vm} is ${state}: vagrant up ${vm}\n`);
         await vagrant(a, ["up", vm]);
+        // Read once the VM runs: Vagrant may have moved a forwarded port that was taken meanwhile.
         const api = forwardedPorts(await vagrant(a, ["port", vm], { capture: true }))[API_PORT];
-        if (api) await waitReady(vm, api);
+        // A master whose init failed half-way has no API server to come back: its init comes next.
+        if (api && (await initialised(a, vm))) await waitReady(vm, api);
       }
       return;
     }

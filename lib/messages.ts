@@ -296,6 +296,20 @@ const CATALOGUE = {
       `lab:cluster.workers: VM 메모리 합계 ${total} MB(m-k8s ${master} MB + 워커 ${workers}대 x ${worker} MB)가 이 컴퓨터의 메모리 ${host} MB보다 큽니다. VirtualBox가 VM을 시작하지 못하거나 컴퓨터가 몹시 느려질 수 있습니다. 워커 수(lab:cluster.workers)나 워커 메모리(lab:cluster.workerMemory)를 줄이세요`,
   }),
 
+  // ---- the lab cluster's nodes (printed by master_node.sh and work_nodes.sh) ----------------------
+  controlPlaneNotAnswering: both({
+    en: (master: string, minutes: number) =>
+      `The API server of ${master} did not answer in ${minutes} minutes. ${master} holds an initialised cluster (its etcd data in /var/lib/etcd keeps every chapter's objects), so nothing was reset. Look at it from the stack's folder under .lab/: vagrant ssh ${master} -c "sudo crictl ps -a" (the control plane's containers) and vagrant ssh ${master} -c "sudo systemctl status kubelet"; once it answers, run up again.`,
+    ko: (master, minutes) =>
+      `${master}의 API 서버가 ${minutes}분 동안 응답하지 않았습니다. ${master}에는 초기화된 클러스터가 있으므로(/var/lib/etcd의 etcd 데이터에 모든 장의 오브젝트가 들어 있습니다) 아무것도 초기화(reset)하지 않았습니다. .lab/ 아래 스택 폴더에서 살펴보세요: vagrant ssh ${master} -c "sudo crictl ps -a" (컨트롤 플레인의 컨테이너), vagrant ssh ${master} -c "sudo systemctl status kubelet". API 서버가 응답하면 up을 다시 실행하세요.`,
+  }),
+  workerApiNotAnswering: both({
+    en: (worker: string, apiServer: string, master: string, minutes: number) =>
+      `The API server ${apiServer} did not answer ${worker} in ${minutes} minutes. ${worker} is joined to this cluster, so nothing was reset. Look at the control plane from the stack's folder under .lab/: vagrant ssh ${master} -c "sudo crictl ps -a", and at this node: vagrant ssh ${worker} -c "sudo systemctl status kubelet"; once the API server answers, run up again.`,
+    ko: (worker, apiServer, master, minutes) =>
+      `API 서버 ${apiServer}가 ${minutes}분 동안 ${worker}에 응답하지 않았습니다. ${worker}는 이 클러스터에 조인되어 있으므로 아무것도 초기화(reset)하지 않았습니다. .lab/ 아래 스택 폴더에서 컨트롤 플레인을 살펴보세요: vagrant ssh ${master} -c "sudo crictl ps -a", 이 노드는: vagrant ssh ${worker} -c "sudo systemctl status kubelet". API 서버가 응답하면 up을 다시 실행하세요.`,
+  }),
+
   // ---- chapters' own settings -------------------------------------------------------------------
   kustomizePool: both({
     en: (pool: string, prefix: string) =>

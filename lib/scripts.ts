@@ -13,6 +13,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER } from "./book";
+import { LANGUAGES } from "./i18n";
+import { type Messages, messages } from "./messages";
 
 /** The folder of the node scripts. */
 export const SCRIPTS_DIR = path.join(__dirname, "..", "scripts");
@@ -43,6 +45,23 @@ export function nodeCommand(file: string, env: ScriptEnv = {}): pulumi.Output<st
 
 // ---- the lab cluster (book 3.1.3) ----------------------------------------------------------------
 
+/**
+ * How long master_node.sh and work_nodes.sh wait for the API server of a cluster that was
+ * initialised (or joined) before they stop, resetting nothing: a kubelet brings the control plane's
+ * static pods back within minutes after a reboot.
+ */
+export const API_WAIT_MINUTES = 10;
+
+/**
+ * What a node script prints when it must stop, in every language at once: the script's text is an
+ * input of its resource, which must not change with the reader's locale. One line per language,
+ * separated by `\n` as two characters (the script prints it with `printf '%b'`), so that the
+ * script's `export` line stays one line.
+ */
+function nodeMessage(text: (m: Messages) => string): string {
+  return LANGUAGES.map((lang) => text(messages(lang)).replaceAll("\\", "\\\\")).join("\\n");
+}
+
 /** What `master_node.sh` reads. */
 export interface ControlPlaneParams {
   readonly nodeName: string;
@@ -66,6 +85,10 @@ export function controlPlane(p: ControlPlaneParams): pulumi.Output<string> {
     K8S_VERSION: p.kubernetesVersion,
     CALICO_VERSION: p.calicoVersion,
     NODE_CIDR: p.nodeCidr,
+    API_WAIT_MINUTES: String(API_WAIT_MINUTES),
+    NOT_ANSWERING_MESSAGE: nodeMessage((m) =>
+      m.controlPlaneNotAnswering(p.nodeName, API_WAIT_MINUTES),
+    ),
   });
 }
 
@@ -84,6 +107,10 @@ export function join(p: JoinParams): pulumi.Output<string> {
     NODE_NAME: p.nodeName,
     API_SERVER: p.apiServer,
     CA_CERT_HASH: p.caCertHash,
+    API_WAIT_MINUTES: String(API_WAIT_MINUTES),
+    NOT_ANSWERING_MESSAGE: nodeMessage((m) =>
+      m.workerApiNotAnswering(p.nodeName, p.apiServer, CLUSTER.master, API_WAIT_MINUTES),
+    ),
   });
 }
 

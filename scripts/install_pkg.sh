@@ -12,7 +12,7 @@ export DEBIAN_FRONTEND=noninteractive
 minor=$(echo "$K8S_PACKAGE_VERSION" | cut -d. -f1,2)
 
 apt-get update -q
-apt-get install -y -q ca-certificates curl gpg git vim
+apt-get install -y -q ca-certificates curl gpg git vim openssl
 install -d -m 0755 /etc/apt/keyrings
 
 # containerd from Docker's repository
@@ -32,9 +32,14 @@ apt-get install -y -q --allow-change-held-packages containerd.io \
 apt-mark hold kubelet kubeadm kubectl >/dev/null
 
 # kubelet expects the systemd cgroup driver; Docker's containerd ships with CRI switched off.
+# Registries are configured in /etc/containerd/certs.d/<registry>/hosts.toml (the lab registry's
+# trust, trust_registry.sh). The default config leaves that folder empty, and containerd 2.2's pull
+# for kubelet then finds no hosts.toml: the lab registry's certificate is unknown (x509). Named
+# here, it stays named when a resized VM is provisioned again, which writes this file anew.
 install -d -m 0755 /etc/containerd
 containerd config default > /etc/containerd/config.toml
-sed -i 's/SystemdCgroup = false/SystemdCgroup = true/' /etc/containerd/config.toml
+sed -i -E -e 's/SystemdCgroup = false/SystemdCgroup = true/' \
+  -e "s#^( *)config_path = (''|\"\")\$#\1config_path = '/etc/containerd/certs.d'#" /etc/containerd/config.toml
 systemctl restart containerd
 systemctl enable containerd >/dev/null
 

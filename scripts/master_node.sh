@@ -3,20 +3,21 @@
 # Environment: NODE_NAME, ADVERTISE_ADDRESS (the master's host-only address), API_EXTRA_SANS (more
 # names the API server's certificate carries, e.g. 127.0.0.1 for Vagrant's forwarded port),
 # POD_CIDR (the book's 172.16.0.0/16), K8S_VERSION (1.36.0), CALICO_VERSION, NODE_CIDR (the
-# host-only network, e.g. 192.168.56.0/24).
+# host-only network, e.g. 192.168.56.0/24), API_WAIT_MINUTES (how long an initialised cluster's API
+# server is waited for), NOT_ANSWERING_MESSAGE (what to tell the reader when it does not answer;
+# lines separated by \n).
 # Standard input: the join token, then the cluster CA certificate and key (PEM), which kubeadm uses
 # instead of making its own, so that the stack knows the CA hash the workers pin.
 set -euo pipefail
 : "${NODE_NAME:?}" "${ADVERTISE_ADDRESS:?}" "${API_EXTRA_SANS:?}" "${POD_CIDR:?}" "${K8S_VERSION:?}" \
-  "${CALICO_VERSION:?}" "${NODE_CIDR:?}"
+  "${CALICO_VERSION:?}" "${NODE_CIDR:?}" "${API_WAIT_MINUTES:?}" "${NOT_ANSWERING_MESSAGE:?}"
 
 read -r token
 bundle=$(cat)
 admin=/etc/kubernetes/admin.conf
+handed_out=/root/.kube/config
 
-# Done means an API server that answers, not a file that exists: after a reboot it comes back
-# within a minute or two; one that does not (an init that failed half-way) is reset and made again.
-healthy() { kubectl --kubeconfig "$admin" get --raw=/readyz >/dev/null 2>&1; }
+healthy() { kubectl --kubeconfig "$admin" --request-timeout=5s get --raw=/readyz >/dev/null 2>&1; }
 wait_healthy() {
   for _ in $(seq 1 "$1"); do
     if healthy; then return 0; fi
@@ -25,7 +26,35 @@ wait_healthy() {
   return 1
 }
 
-if ! { [ -f "$admin" ] && wait_healthy 24; }; then
+# Whether kubeadm init completed here and kubeadm reset has not run since: then etcd
+# (/var/lib/etcd) holds the cluster with every chapter's objects, and kubeadm reset would wipe it.
+# A file that exists does not say so: kubeadm writes admin.conf before it waits for the control
+# plane, so an init that failed half-way leaves one, and etcd data too (the kubelet started etcd).
+# This script hands admin.conf's credentials to root only once init completed; kubeadm reset
+# removes admin.conf but not root's copy, and every init makes new credentials.
+initialised() {
+  local credentials
+  credentials=$(grep -m 1 'client-certificate-data:' "$admin" 2>/dev/null) &&
+    grep -qF -- "$credentials" "$handed_out" 2>/dev/null
+}
+
+# kubectl for root and for the vagrant user, who `vagrant ssh m-k8s` logs in as.
+hand_out() {
+  install -d -m 0700 /root/.kube
+  cp "$admin" "$handed_out"
+  install -d -m 0700 -o vagrant -g vagrant /home/vagrant/.kube
+  install -m 0600 -o vagrant -g vagrant "$admin" /home/vagrant/.kube/config
+}
+
+if initialised; then
+  # After a reboot the kubelet brings the control plane back within a minute or two; a slow one
+  # is waited for, and the cluster never reset for it.
+  if ! wait_healthy $((API_WAIT_MINUTES * 12)); then
+    printf '%b\n' "$NOT_ANSWERING_MESSAGE" >&2
+    exit 1
+  fi
+else
+  # Never initialised, or an init that failed half-way: nothing of a cluster to keep.
   kubeadm reset -f
   install -d -m 0755 /etc/kubernetes/pki
   printf '%s\n' "$bundle" | sed -n '/BEGIN CERTIFICATE/,/END CERTIFICATE/p' > /etc/kubernetes/pki/ca.crt
@@ -38,14 +67,9 @@ if ! { [ -f "$admin" ] && wait_healthy 24; }; then
     --apiserver-cert-extra-sans="$API_EXTRA_SANS" \
     --kubernetes-version="v$K8S_VERSION" \
     --node-name="$NODE_NAME"
+  hand_out
   wait_healthy 24
 fi
-
-# kubectl for root and for the vagrant user, who `vagrant ssh m-k8s` logs in as.
-install -d -m 0700 /root/.kube
-cp "$admin" /root/.kube/config
-install -d -m 0700 -o vagrant -g vagrant /home/vagrant/.kube
-install -m 0600 -o vagrant -g vagrant "$admin" /home/vagrant/.kube/config
 export KUBECONFIG=$admin
 
 # Calico with the book's pod CIDR (IP-in-IP, as the book's manifest), and told before it first

@@ -18,9 +18,11 @@ server = "https://$REGISTRY"
   capabilities = ["pull", "resolve", "push"]
   ca = "$dir/ca.crt"
 HOSTS
-# containerd reads certs.d only when its config names the folder.
-if grep -Eq "config_path = (''|\"\")" /etc/containerd/config.toml; then
-  sed -i -E "s#config_path = (''|\"\")#config_path = '/etc/containerd/certs.d'#" /etc/containerd/config.toml
+# containerd reads certs.d only when its config names the folder. install_pkg.sh names it; a node
+# provisioned before it did is set right here.
+empty="^( *)config_path = (''|\"\")\$"
+if grep -Eq "$empty" /etc/containerd/config.toml; then
+  sed -i -E "s#$empty#\1config_path = '/etc/containerd/certs.d'#" /etc/containerd/config.toml
   systemctl restart containerd
 fi
 if [ "$TRUST_DOCKER" = yes ]; then

@@ -2,8 +2,10 @@
  * What the lab cluster needs on the reader's machine: the checks before anything is created, and
  * the helper `pulumi up` runs around `vagrant`.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -504,5 +506,295 @@ describe("host/vm.js, what pulumi up runs around vagrant", () => {
     );
     expect(r.status).toBe(0);
     expect(fs.existsSync(path.join(w.dir, ".lab/ch2/scripts"))).toBe(false);
+  });
+});
+
+/**
+ * A stand-in kube-apiserver on loopback that answers `/readyz` with 500 until `readyAfterMs` have
+ * passed, then 200: kube-apiserver serves /readyz with http.StatusInternalServerError while a check
+ * fails ("readyz check failed"), 200 "ok" once all pass (kubernetes/kubernetes@046d201c45ce
+ * staging/src/k8s.io/apiserver/pkg/server/healthz/healthz.go, handleRootHealth). Every answer is
+ * kept with its time.
+ */
+async function slowApiServer(readyAfterMs: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lab-api-"));
+  const made = spawnSync(
+    "openssl",
+    [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-keyout", "key.pem", "-out", "cert.pem", "-days", "1", "-subj", "/CN=kube-apiserver"],
+    ],
+    { cwd: dir, encoding: "utf8" },
+  );
+  if (made.status !== 0) throw new Error(`openssl: ${made.stderr}`);
+  const started = Date.now();
+  const answers: { at: number; status: number }[] = [];
+  const server = https.createServer(
+    {
+      key: fs.readFileSync(path.join(dir, "key.pem")),
+      cert: fs.readFileSync(path.join(dir, "cert.pem")),
+    },
+    (req, res) => {
+      const ready = Date.now() - started >= readyAfterMs;
+      const status = req.url === "/readyz" && ready ? 200 : 500;
+      answers.push({ at: Date.now(), status });
+      res
+        .writeHead(status)
+        .end(status === 200 ? "ok" : "[-]etcd failed: reason withheld\nreadyz check failed");
+    },
+  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+  return { port: (server.address() as AddressInfo).port, answers, close };
+}
+
+/**
+ * What the master's files say about its cluster, as master_node.sh leaves them: `initialised`
+ * (kubeadm init completed: admin.conf, and its credentials handed to root), `half-done` (an init
+ * that failed after writing admin.conf, before the script handed anything out), `new` (no init).
+ */
+type MasterFiles = "initialised" | "half-done" | "new";
+
+function writeMasterFiles(root: string, state: MasterFiles): void {
+  const adminConf =
+    "apiVersion: v1\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: c3RhbmQtaW4gYWRtaW4=\n";
+  const files: Record<string, string> = {
+    ...(state === "new" ? {} : { "etc/kubernetes/admin.conf": adminConf }),
+    ...(state === "initialised" ? { "root/.kube/config": adminConf } : {}),
+  };
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    fs.writeFileSync(path.join(root, file), text);
+  }
+}
+
+/**
+ * Runs host/vm.js (without blocking this process, which serves the stand-in API server) in a
+ * scratch project whose stand-in vagrant answers `port` from the definition, `status` with every
+ * defined VM halted, and `ssh` with a host key, or, for any other command, by running it on a
+ * folder that stands for the VM's root, holding the master's files as `master` says. Notes when the
+ * `lab-vm` line arrived.
+ */
+function vmHelperAsync(
+  args: string[],
+  stdin: string,
+  master: MasterFiles = "initialised",
+  definitions: Record<string, string> = {},
+) {
+  const dir = scratchProject();
+  const vmRoot = path.join(dir, "vm-root");
+  writeMasterFiles(vmRoot, master);
+  for (const [vm, text] of Object.entries(definitions)) {
+    fs.mkdirSync(path.join(dir, args[1], "nodes"), { recursive: true });
+    fs.writeFileSync(path.join(dir, args[1], "nodes", `${vm}.rb`), text);
+  }
+  const standIn = STANDIN_VAGRANT(path.join(dir, "vagrant.log")).replace(
+    /^case /m,
+    [
+      'if [ "$1" = status ]; then',
+      '  for f in nodes/*.rb; do echo "1,$(basename "$f" .rb),state,poweroff"; done; exit 0',
+      "fi",
+      'if [ "$1" = ssh ] && [ "$4" != "cat /etc/ssh/ssh_host_ed25519_key.pub" ]; then',
+      `  root=${JSON.stringify(vmRoot)}`,
+      `  command=$(printf '%s' "$4" | sed -E -e 's#^sudo ##' -e "s#(^| )/(etc|root)/#\\1$root/\\2/#g")`,
+      '  out=$(sh -c "$command"); status=$?',
+      `  [ -z "$out" ] || printf '%s\\n' "$out" | sed "s#$root##g"`,
+      "  exit $status",
+      "fi",
+      "case ",
+    ].join("\n"),
+  );
+  fs.writeFileSync(path.join(dir, "bin", "vagrant"), standIn, { mode: 0o755 });
+  return new Promise<{
+    status: number | null;
+    stdout: string;
+    stderr: string;
+    lineAt?: number;
+    calls: string[];
+    work: string;
+  }>((resolve) => {
+    const child = spawn(process.execPath, [path.join(PROJECT_DIR, "host", "vm.js"), ...args], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${path.join(dir, "bin")}${path.delimiter}${process.env.PATH}` },
+    });
+    // A helper that waited its full 10 minutes would only hold the test up: stop it well before.
+    const timer = setTimeout(() => child.kill(), 20_000);
+    let stdout = "";
+    let stderr = "";
+    let lineAt: number | undefined;
+    child.stdout.on("data", (d) => {
+      stdout += d;
+      if (lineAt === undefined && stdout.includes("lab-vm ")) lineAt = Date.now();
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({
+        status,
+        stdout,
+        stderr,
+        lineAt,
+        calls: vagrantCalls(dir),
+        work: path.join(dir, args[1]),
+      });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+/** A lab VM's definition as the stack writes it, the master's API server forwarded to `api`. */
+const labVm = (name: string, api?: number) =>
+  vmDefinition({
+    name,
+    box: "bento/ubuntu-24.04",
+    vbName: `${name}(k8sinfra-lab cluster)`,
+    group: "/k8sinfra-lab/cluster",
+    cpus: 2,
+    memory: 3072,
+    ip: "192.168.56.10",
+    sshPort: 60010,
+    forwards: api ? [{ guest: 6443, host: api, id: "kube-apiserver" }] : [],
+    provision: [],
+  });
+
+describe("host/vm.js reload of a resized VM", () => {
+  // hashicorp/vagrant@v2.4.9 plugins/providers/virtualbox/action.rb: action_reload (l. 207-220) is
+  // action_halt then action_start, which boots a halted VM with action_boot (l. 351); action_boot
+  // ends at WaitForCommunicator (l. 91), SSH answering. Nothing waits for what the guest starts
+  // after boot, such as the kubelet's static pods. plugins/commands/ssh/command.rb (l. 64-65):
+  // `vagrant ssh -c` ends with the command's exit status. kubernetes/kubernetes@v1.36.0
+  // cmd/kubeadm/app/cmd/init.go l. 158-171: kubeadm init writes admin.conf (kubeconfig phase)
+  // before wait-control-plane, so an init whose control plane never came up leaves it too; kubeadm
+  // reset deletes it (cmd/kubeadm/app/cmd/phases/reset/cleanupnode.go l. 152-183, resetConfigDir).
+  // Only a master whose init completed (master_node.sh then hands admin.conf's credentials to root)
+  // has a control plane that comes back.
+  it("a master whose cluster was initialised is handed on only once its API server answers /readyz", async () => {
+    const api = await slowApiServer(2500);
+    try {
+      const r = await vmHelperAsync(["reload", ".lab/cluster", "m-k8s"], labVm("m-k8s", api.port));
+      expect(r.stderr).not.toContain("failed");
+      expect(r.status).toBe(0);
+      // What /readyz answered before the lab-vm line came: not ready at first (the reboot), then
+      // ready, and the line only after that.
+      const beforeTheLine = api.answers.filter((a) => a.at <= (r.lineAt ?? 0)).map((a) => a.status);
+      expect(beforeTheLine.join(" ")).toMatch(/^500( 500)* 200$/);
+      expect(r.stderr).toContain(`m-k8s: waiting for the API server on 127.0.0.1:${api.port}`);
+      expect(r.stderr).toContain("m-k8s: the API server is ready");
+      expect(r.stdout).toBe(
+        `lab-vm ${JSON.stringify({
+          ssh: { host: "127.0.0.1", port: 60010 },
+          api: { host: "127.0.0.1", port: api.port },
+          hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIStandInHostKeyOfmk8s",
+        })}\n`,
+      );
+      expect(r.calls).toEqual([
+        `${r.work} vagrant reload --provision m-k8s`,
+        `${r.work} vagrant port m-k8s`,
+        `${r.work} vagrant ssh m-k8s -c cat /etc/ssh/ssh_host_ed25519_key.pub`,
+        `${r.work} vagrant ssh m-k8s -c sudo grep -sH client-certificate-data: /etc/kubernetes/admin.conf /root/.kube/config`,
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a master whose kubeadm init never ran (no admin.conf) is handed on at once: its init comes next", async () => {
+    const api = await slowApiServer(Number.POSITIVE_INFINITY);
+    try {
+      const r = await vmHelperAsync(
+        ["reload", ".lab/cluster", "m-k8s"],
+        labVm("m-k8s", api.port),
+        "new",
+      );
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^lab-vm .*"api":\{"host":"127.0.0.1","port":\d+\}/);
+      expect(api.answers).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a master whose kubeadm init failed half-way (admin.conf, never handed out) is handed on at once: master_node.sh resets it and runs init next", async () => {
+    const api = await slowApiServer(Number.POSITIVE_INFINITY);
+    try {
+      const started = Date.now();
+      const r = await vmHelperAsync(
+        ["reload", ".lab/cluster", "m-k8s"],
+        labVm("m-k8s", api.port),
+        "half-done",
+      );
+      expect(r.stderr).not.toContain("waiting for the API server");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^lab-vm .*"api":\{"host":"127.0.0.1","port":\d+\}/);
+      expect(api.answers).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a worker (no API server forwarded) and a new master (vagrant up) wait for nothing", async () => {
+    const api = await slowApiServer(Number.POSITIVE_INFINITY);
+    try {
+      const worker = await vmHelperAsync(["reload", ".lab/cluster", "w1-k8s"], labVm("w1-k8s"));
+      expect(worker.status).toBe(0);
+      expect(worker.calls).toEqual([
+        `${worker.work} vagrant reload --provision w1-k8s`,
+        `${worker.work} vagrant port w1-k8s`,
+        `${worker.work} vagrant ssh w1-k8s -c cat /etc/ssh/ssh_host_ed25519_key.pub`,
+      ]);
+      const master = await vmHelperAsync(["up", ".lab/cluster", "m-k8s"], labVm("m-k8s", api.port));
+      expect(master.status).toBe(0);
+      expect(master.stdout).toMatch(/^lab-vm /);
+      expect(api.answers).toEqual([]);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe("host/vm.js resume of halted VMs (the machine rebooted)", () => {
+  it("a halted master whose cluster was initialised is started, then handed on once /readyz answers", async () => {
+    const api = await slowApiServer(2500);
+    try {
+      const r = await vmHelperAsync(["resume", ".lab/cluster"], "", "initialised", {
+        "m-k8s": labVm("m-k8s", api.port),
+      });
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain("m-k8s is poweroff: vagrant up m-k8s");
+      expect(r.stderr).toContain("m-k8s: the API server is ready");
+      expect(api.answers.at(-1)?.status).toBe(200);
+      expect(r.calls).toEqual([
+        `${r.work} vagrant status --machine-readable`,
+        `${r.work} vagrant up m-k8s`,
+        `${r.work} vagrant port m-k8s`,
+        `${r.work} vagrant ssh m-k8s -c sudo grep -sH client-certificate-data: /etc/kubernetes/admin.conf /root/.kube/config`,
+      ]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a halted master whose kubeadm init failed half-way is started and handed on at once: no API server comes back before its init", async () => {
+    const api = await slowApiServer(Number.POSITIVE_INFINITY);
+    try {
+      const started = Date.now();
+      const r = await vmHelperAsync(["resume", ".lab/cluster"], "", "half-done", {
+        "m-k8s": labVm("m-k8s", api.port),
+      });
+      expect(r.stderr).not.toContain("waiting for the API server");
+      expect(r.status).toBe(0);
+      expect(api.answers).toEqual([]);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await api.close();
+    }
   });
 });

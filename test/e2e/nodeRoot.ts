@@ -29,6 +29,7 @@ export const STANDIN_TOOLS = [
   "modprobe",
   "ping",
   "sleep",
+  "sudo",
   "swapoff",
   "sysctl",
   "systemctl",
@@ -39,9 +40,10 @@ const SUITE = "bookworm";
 const MIRROR = "http://deb.debian.org/debian";
 /**
  * Besides the minimal base: what the lab's Ubuntu box has and its scripts write into (systemd's
- * modules-load.d, procps' sysctl.d, the SSH server's sshd_config.d).
+ * modules-load.d, procps' sysctl.d, the SSH server's sshd_config.d) or run (openssl, with which
+ * work_nodes.sh reads the CA its kubelet trusts).
  */
-const PACKAGES = ["systemd", "procps", "kmod", "openssh-server", "iproute2"];
+const PACKAGES = ["systemd", "procps", "kmod", "openssh-server", "iproute2", "openssl"];
 
 export class NodeUnavailable extends Error {}
 
@@ -236,4 +238,25 @@ export function toolCalls(root: string): ToolCall[] {
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l) as ToolCall);
+}
+
+/**
+ * A TOML file of a node (containerd's config.toml) as its `key = value` lines under their
+ * `[section]` headers: section -> key -> the value as written. Enough for the files the lab's
+ * scripts edit line by line.
+ */
+export function tomlSections(text: string): Map<string, Map<string, string>> {
+  let current = new Map<string, string>();
+  const sections = new Map([["", current]]);
+  for (const line of text.split("\n")) {
+    const header = /^\s*\[(.+)\]\s*$/.exec(line);
+    if (header) {
+      current = new Map();
+      sections.set(header[1], current);
+      continue;
+    }
+    const kv = /^\s*([A-Za-z_]+) = (.*)$/.exec(line);
+    if (kv) current.set(kv[1], kv[2]);
+  }
+  return sections;
 }

@@ -22,6 +22,7 @@ import { nodeCases } from "./cases/node";
 import { onClusterCases } from "./cases/onCluster";
 import { practiceCases } from "./cases/practice";
 import { previewCases, previewOnClusterCases } from "./cases/previews";
+import { resizeCases } from "./cases/resize";
 import { packStandinCharts } from "./charts";
 import { type ControlPlane, startControlPlane } from "./controlPlane";
 import { stopAll } from "./processes";
@@ -46,6 +47,8 @@ const ALL: readonly Case[] = [
   ...ch3Cases,
   // Last: these halt, rebuild and finally destroy the lab cluster.
   ...convergenceCases,
+  // A master of its own work folder, resized; gone again at its end.
+  ...resizeCases,
 ];
 
 async function main(argv: string[]): Promise<number> {

@@ -4,13 +4,15 @@
  * client in place of the command plugin, and the files they leave and the tools they call are
  * checked there. These cases need no provider plugin.
  */
+import { createPublicKey } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { knownHostsEntry } from "../../../lib/cluster";
+import { caCertHash } from "../../../lib/pki";
 import { BOOK_REPOSITORY, scriptText, shq } from "../../../lib/scripts";
 import { VERSIONS } from "../../../lib/versions";
 import { reveal, runStack } from "../../../tools/mockRun";
-import { NODE_HELM, placeStandinHelm } from "../nodeRoot";
+import { NODE_HELM, placeStandinHelm, tomlSections } from "../nodeRoot";
 import { run } from "../processes";
 import { type Case, check, same } from "../runner";
 import type { SshNode } from "../sshNode";
@@ -230,7 +232,228 @@ export const nodeCases: Case[] = [
     name: "node (ssh): m-k8s built again with a new host key: the Docker provider's ssh refuses the old key, and connects once the stack writes the new one",
     run: (ctx) => rebuiltHostKey(ctx.ws.runDir, ctx.sshNode()),
   },
+  {
+    name: "node (ssh): a worker provisioned, trusting ch4's registry, then provisioned again (resized): containerd still reads the registry's certs.d",
+    run: async (ctx) => reprovisionedTrust(await ctx.sshNode()),
+  },
+  {
+    name: "node (ssh): master_node.sh again on a master with etcd data whose API server does not answer: nothing reset, the reader told; a half-done init is reset and done again",
+    run: async (ctx) => masterRunAgain(await ctx.sshNode()),
+  },
+  {
+    name: "node (ssh): work_nodes.sh again on a worker of this cluster whose API server does not answer: nothing reset; joined to an older control plane or half-way: reset and joined",
+    run: async (ctx) => workerRunAgain(ctx.ws.runDir, await ctx.sshNode()),
+  },
 ];
+
+/** The stand-in tools' state (test/e2e/node/recorder): faults the e2e arms, what it hands out. */
+const STANDIN_STATE = "/var/lib/k8sinfra-lab-standin";
+
+/** The node as before any kubeadm: no cluster files, no etcd data, no kubeconfig handed out. */
+function withoutKubeadm(node: SshNode): void {
+  for (const p of ["/etc/kubernetes", "/var/lib/etcd", "/root/.kube", "/home/vagrant/.kube"]) {
+    fs.rmSync(node.file(p), { recursive: true, force: true });
+  }
+  fs.rmSync(node.file(STANDIN_STATE), { recursive: true, force: true });
+  node.clearCalls();
+}
+
+const kubeadmCalls = (node: SshNode) =>
+  node
+    .calls()
+    .filter((c) => c.tool === "kubeadm")
+    .map((c) => c.args[0]);
+
+function standInState(node: SshNode, name: string, text = ""): void {
+  fs.mkdirSync(node.file(STANDIN_STATE), { recursive: true });
+  fs.writeFileSync(node.file(`${STANDIN_STATE}/${name}`), text);
+}
+
+/**
+ * master_node.sh runs again whenever its step is created again (its text or values changed, or an
+ * earlier run failed). On a cluster that was initialised, an API server slow to come back must
+ * not be taken for a failed init: kubeadm reset deletes etcd's data, and every chapter's objects
+ * with it (kubernetes/kubernetes@v1.36.0 cmd/kubeadm/app/cmd/phases/reset/removeetcdmember.go
+ * l. 58-89, cleanupnode.go l. 111-121; see test/nodeScripts.test.ts).
+ */
+async function masterRunAgain(node: SshNode): Promise<string> {
+  const step = (await remoteSteps("cluster", 60010)).get("lab-control-plane");
+  check(step?.create, "the cluster stack registers no lab-control-plane");
+  withoutKubeadm(node);
+  runStep(node, step, "kubeadm init on a new master");
+  same(kubeadmCalls(node), ["reset", "init"], "kubeadm on a new master");
+  check(fs.existsSync(node.file("/var/lib/etcd/member")), "no etcd data after init");
+
+  // The API server does not come back (the stand-in's control plane stops answering).
+  fs.rmSync(node.file("/etc/kubernetes/apiserver.ready"));
+  node.clearCalls();
+  const again = node.exec(step.create, step.stdin);
+  same(kubeadmCalls(node), [], "kubeadm on an initialised master whose API server is silent");
+  check(again.status !== 0, "master_node.sh passed with no API server answering");
+  const said = again.stderr.trim();
+  check(
+    said.includes("nothing was reset") && said.includes('vagrant ssh m-k8s -c "sudo crictl ps -a"'),
+    `master_node.sh did not say what happened and what to look at:\n${said}`,
+  );
+  check(fs.existsSync(node.file("/var/lib/etcd/member")), "etcd's data is gone");
+  const checks = node
+    .calls()
+    .filter((c) => c.tool === "kubectl" && c.args.includes("--raw=/readyz")).length;
+
+  // An init that failed half-way: admin.conf and etcd data left, no API server.
+  withoutKubeadm(node);
+  standInState(node, "fail-kubeadm-init");
+  const failed = node.exec(step.create, step.stdin);
+  check(failed.status !== 0, "the half-way fault of kubeadm init did not fail it");
+  check(
+    fs.existsSync(node.file("/etc/kubernetes/admin.conf")) &&
+      fs.existsSync(node.file("/var/lib/etcd/member")),
+    "the half-done init left no admin.conf or etcd data",
+  );
+  node.clearCalls();
+  runStep(node, step, "master_node.sh after a half-done init");
+  same(kubeadmCalls(node), ["reset", "init"], "kubeadm after a half-done init");
+  return `new master: reset, init; silent API server: ${checks} checks, exit ${again.status}, no kubeadm call, etcd data kept; half-done init: reset, init`;
+}
+
+/**
+ * work_nodes.sh runs again when its step is created again, too. A worker of this cluster (its
+ * kubelet trusts the CA the stack pins) is not reset for an API server that does not answer; one
+ * joined to a control plane that was built before (another CA) or half-way is reset and joined.
+ */
+async function workerRunAgain(runDir: string, node: SshNode): Promise<string> {
+  const steps = await remoteSteps("cluster", 60101);
+  const join = steps.get("lab-join-w1-k8s");
+  check(join?.create, "the cluster stack registers no lab-join-w1-k8s");
+  const master = (await remoteSteps("cluster", 60010)).get("lab-control-plane");
+  // The cluster's CA, made as kubeadm init makes it from the stack's CA key (on the master's
+  // standard input), is what kubeadm join's discovery finds on the master.
+  const key = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----\n/.exec(
+    master?.stdin ?? "",
+  )?.[0];
+  check(key, "no CA key in the control plane's standard input");
+  const ca = (name: string, keyPem?: string) => {
+    const dir = path.join(runDir, `worker-${name}`);
+    fs.mkdirSync(dir, { recursive: true });
+    if (keyPem) fs.writeFileSync(path.join(dir, "ca.key"), keyPem, { mode: 0o600 });
+    else run("openssl", ["genrsa", "-out", "ca.key", "2048"], { cwd: dir });
+    run(
+      "openssl",
+      [
+        ...["req", "-x509", "-new", "-key", "ca.key", "-out", "ca.crt"],
+        ...["-days", "2", "-subj", "/CN=kubernetes"],
+      ],
+      { cwd: dir },
+    );
+    const pem = fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
+    return {
+      pem,
+      pin: caCertHash(String(createPublicKey(pem).export({ type: "spki", format: "pem" }))),
+    };
+  };
+  const cluster = ca("cluster", key);
+  same(
+    /CA_CERT_HASH=(sha256:[0-9a-f]+)/.exec(join.create)?.[1],
+    cluster.pin,
+    "the pin of the join step",
+  );
+  const before = ca("before");
+
+  withoutKubeadm(node);
+  standInState(node, "cluster-ca.crt", cluster.pem);
+  runStep(node, join, "kubeadm join of a new worker");
+  same(kubeadmCalls(node), ["reset", "join"], "kubeadm on a new worker");
+  const kubeletConf = fs.readFileSync(node.file("/etc/kubernetes/kubelet.conf"), "utf8");
+
+  standInState(node, "api-server.down");
+  node.clearCalls();
+  const silent = node.exec(join.create, join.stdin);
+  same(kubeadmCalls(node), [], "kubeadm on a joined worker whose API server is silent");
+  check(silent.status !== 0, "work_nodes.sh passed with no API server answering");
+  check(
+    silent.stderr.includes("nothing was reset"),
+    `work_nodes.sh did not say what happened:\n${silent.stderr.trim()}`,
+  );
+  same(
+    fs.readFileSync(node.file("/etc/kubernetes/kubelet.conf"), "utf8"),
+    kubeletConf,
+    "kubelet.conf after the silent API server",
+  );
+  fs.rmSync(node.file(`${STANDIN_STATE}/api-server.down`));
+
+  // Joined to a control plane built before: its kubelet trusts that one's CA.
+  withoutKubeadm(node);
+  standInState(node, "cluster-ca.crt", before.pem);
+  const joinedBefore = node.exec(
+    `kubeadm join 192.168.56.10:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash ${before.pin} --node-name w1-k8s`,
+  );
+  check(
+    joinedBefore.status === 0,
+    `the join to the old control plane failed: ${joinedBefore.stderr}`,
+  );
+  standInState(node, "cluster-ca.crt", cluster.pem);
+  node.clearCalls();
+  runStep(node, join, "kubeadm join after the control plane was built again");
+  same(kubeadmCalls(node), ["reset", "join"], "kubeadm on a worker of the old control plane");
+
+  // A join that failed half-way: kubelet.conf written, no kubelet.
+  withoutKubeadm(node);
+  standInState(node, "cluster-ca.crt", cluster.pem);
+  standInState(node, "fail-kubeadm-join");
+  check(node.exec(join.create, join.stdin).status !== 0, "the half-way join did not fail");
+  node.clearCalls();
+  runStep(node, join, "kubeadm join after a half-way join");
+  same(kubeadmCalls(node), ["reset", "join"], "kubeadm after a half-way join");
+  return "silent API server: no kubeadm call, kubelet.conf kept; older control plane: reset, join; half-way join: reset, join";
+}
+
+/**
+ * A worker resized on a running cluster (`vagrant reload --provision`) runs install_pkg.sh again,
+ * which writes containerd's config anew; the registry's trust (ch4's trust step, run once) does not
+ * run again. The folder it wrote must still be the one containerd reads its registries from: the
+ * CRI images plugin's and the transfer service's config_path (see test/nodeScripts.test.ts for
+ * containerd v2.2.7's sources).
+ */
+async function reprovisionedTrust(node: SshNode): Promise<string> {
+  const worker = "192.168.56.101";
+  // w1-k8s is reached through its forwarded SSH port (the book's 60101).
+  const trust = (await remoteSteps("ch4", 60101)).get("registry-trust-w1-k8s");
+  const installPkg = {
+    K8S_PACKAGE_VERSION: "1.36.0-1.1",
+    NODE_IP: worker,
+    NODE_ROLE: "",
+    BOOK_REPOSITORY,
+  };
+  provision(node, "install_pkg.sh", installPkg);
+  runStep(node, trust, "registry trust on w1-k8s");
+  node.clearCalls();
+  provision(node, "install_pkg.sh", installPkg);
+
+  const registry = "192.168.56.10:8443";
+  const certs = "/etc/containerd/certs.d";
+  const config = tomlSections(fs.readFileSync(node.file("/etc/containerd/config.toml"), "utf8"));
+  for (const section of [
+    "plugins.'io.containerd.cri.v1.images'.registry",
+    "plugins.'io.containerd.transfer.v1.local'",
+  ]) {
+    same(config.get(section)?.get("config_path"), `'${certs}'`, `config_path of [${section}]`);
+  }
+  check(
+    fs
+      .readFileSync(node.file(`${certs}/${registry}/hosts.toml`), "utf8")
+      .includes(`server = "https://${registry}"`),
+    "hosts.toml of the registry is gone or changed",
+  );
+  check(
+    fs.readFileSync(node.file(`${certs}/${registry}/ca.crt`), "utf8").includes("BEGIN CERTIFICATE"),
+    "ca.crt of the registry is gone",
+  );
+  const restarts = node
+    .calls()
+    .filter((c) => c.tool === "systemctl" && c.args.join(" ") === "restart containerd").length;
+  same(restarts, 1, "containerd restarts after provisioning again");
+  return `after provisioning again: both config_path name ${certs}; ${registry}'s hosts.toml and ca.crt in place`;
+}
 
 /**
  * A VM built again has a new host key. The Docker provider reaches m-k8s with OpenSSH's `ssh` and

@@ -8,7 +8,10 @@
  *
  * State lives in $LAB_STANDIN_VMS/<stack>/<vm>/; every call is recorded in $LAB_STANDIN_LOG.
  * Faults the e2e asks for: a file `fail-provision` in the VM's folder fails its next provisioning
- * after the first provisioner (a package download that broke off).
+ * after the first provisioner (a package download that broke off); a file `slow-api-server`
+ * holding a number of seconds keeps a master's API server down that long after its next boot and
+ * provisioning are done (a kubelet slow to bring the static pods back), as Vagrant returns once
+ * SSH answers.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -158,8 +161,33 @@ function onVm(vm: string, command: string, stdin = "") {
   );
 }
 
-/** Boots a created VM: its sshd, and the supervisor on a master. */
-async function boot(vm: string, def: Definition, s: VmState): Promise<void> {
+/**
+ * Starts the supervisor of a master (its stand-in kubelet), after `delay` seconds if given; the
+ * control plane of a master that had one comes back with it.
+ */
+function startSupervisor(vm: string, s: VmState, delay = 0): void {
+  const dir = vmDir(vm);
+  const layout = readLayout();
+  if (!layout) fail("the toolchain is not built");
+  const args = [
+    "--import",
+    "tsx",
+    path.join(__dirname, "supervisor.ts"),
+    dir,
+    work,
+    String(s.api),
+    layout.bin,
+    layout.kwokStages,
+  ];
+  const [command, argv] =
+    delay > 0
+      ? ["/bin/sh", ["-c", `sleep ${delay}; exec "$0" "$@"`, process.execPath, ...args]]
+      : [process.execPath, args];
+  detached(path.join(dir, "supervisor.pid"), path.join(dir, "supervisor.log"), command, argv);
+}
+
+/** Boots a created VM: its sshd, and the supervisor on a master unless `supervisor` is false. */
+async function boot(vm: string, def: Definition, s: VmState, supervisor = true): Promise<void> {
   const dir = vmDir(vm);
   const root = path.join(dir, "root");
   fs.mkdirSync("/run/sshd", { recursive: true });
@@ -181,20 +209,7 @@ async function boot(vm: string, def: Definition, s: VmState): Promise<void> {
     config,
   ]);
   await waitListening(s.ssh);
-  if (s.api) {
-    const layout = readLayout();
-    if (!layout) fail("the toolchain is not built");
-    detached(path.join(dir, "supervisor.pid"), path.join(dir, "supervisor.log"), process.execPath, [
-      "--import",
-      "tsx",
-      path.join(__dirname, "supervisor.ts"),
-      dir,
-      work,
-      String(s.api),
-      layout.bin,
-      layout.kwokStages,
-    ]);
-  }
+  if (s.api && supervisor) startSupervisor(vm, s);
   writeState(vm, { ...s, state: "running" });
   void def;
 }
@@ -250,10 +265,17 @@ async function up(vm: string, forceProvision: boolean): Promise<void> {
     };
     writeState(vm, s);
   }
-  if (s.state !== "running") await boot(vm, def, s);
+  const slowFile = path.join(vmDir(vm), "slow-api-server");
+  const slow = s.api && s.state !== "running" && fs.existsSync(slowFile);
+  if (s.state !== "running") await boot(vm, def, s, !slow);
   process.stdout.write(`==> ${vm}: Machine booted and ready! (stand-in)\n`);
   // Vagrant provisions a new machine, or one it is told to; not one that only comes up again.
   if (!created || forceProvision) provision(vm, def);
+  if (slow) {
+    const delay = Number(fs.readFileSync(slowFile, "utf8").trim()) || 10;
+    fs.rmSync(slowFile);
+    startSupervisor(vm, { ...s, state: "running" }, delay);
+  }
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -298,6 +320,13 @@ async function main(argv: string[]): Promise<void> {
     }
     case "port": {
       const s = readState(vm) ?? fail(`${vm} is not created`);
+      // VirtualBox names forwarded ports only of a VM that runs (hashicorp/vagrant@v2.4.9
+      // plugins/providers/virtualbox/cap.rb, forwarded_ports, l. 14-15: nil unless running); then
+      // `vagrant port` says there are none and ends with 0 (plugins/commands/port/command.rb l. 46-51).
+      if (s.state !== "running") {
+        process.stdout.write(`no forwarded ports: ${vm} is not running (stand-in)\n`);
+        return;
+      }
       process.stdout.write(`    22 (guest) => ${s.ssh} (host)\n`);
       if (s.api) process.stdout.write(`  6443 (guest) => ${s.api} (host)\n`);
       return;
