@@ -152,6 +152,23 @@ async function vagrant(workdir, args, options = {}) {
 }
 
 /**
+ * Vagrant's arguments as `spawn` must get them. On Windows vagrant runs through cmd.exe (a shell
+ * finds vagrant.exe as a reader's prompt does), and Node then joins the arguments with spaces
+ * unquoted: `vagrant ssh m-k8s -c "cat /etc/ssh/..."` would reach Vagrant as `-c cat` and stray
+ * words. So each argument with a space or a character cmd.exe acts on is quoted as the C runtime
+ * reads a command line (a quote inside is escaped with its backslashes doubled).
+ * @param {readonly string[]} args @param {string} [platform] @returns {string[]}
+ */
+function spawnArgs(args, platform = process.platform) {
+  if (platform !== "win32") return [...args];
+  return args.map((a) =>
+    a !== "" && !/[\s"&|<>^()%!]/.test(a)
+      ? a
+      : `"${a.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, "$1$1")}"`,
+  );
+}
+
+/**
  * Runs vagrant in the work folder and resolves to its exit status, whatever it is, with its
  * standard output when `capture` is set and the last of its output (to explain a failure).
  * @param {string} workdir @param {string[]} args @param {{capture?: boolean}} [options]
@@ -162,7 +179,7 @@ function vagrantRun(workdir, args, options = {}) {
     /** @type {string[]} */
     const seen = [];
     let captured = "";
-    const child = spawn("vagrant", args, {
+    const child = spawn("vagrant", spawnArgs(args), {
       cwd: workdir,
       stdio: ["ignore", "pipe", "pipe"],
       shell: process.platform === "win32",
@@ -368,4 +385,8 @@ async function main(argv) {
   }
 }
 
-main(process.argv.slice(2)).catch((err) => fail(String(err?.stack ?? err)));
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((err) => fail(String(err?.stack ?? err)));
+}
+
+module.exports = { spawnArgs };

@@ -5,6 +5,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as https from "node:https";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -796,5 +797,93 @@ describe("host/vm.js resume of halted VMs (the machine rebooted)", () => {
     } finally {
       await api.close();
     }
+  });
+});
+
+/**
+ * How a Windows program splits its command line (the C runtime's rules, as CommandLineToArgvW):
+ * spaces separate arguments outside quotes; 2n backslashes before a quote are n and the quote
+ * opens or closes; 2n+1 are n and a literal quote; other backslashes are literal.
+ */
+function windowsArgv(line: string): string[] {
+  const args: string[] = [];
+  let current = "";
+  let quoted = false;
+  let started = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === "\\") {
+      let n = 0;
+      while (line[i] === "\\") {
+        n++;
+        i++;
+      }
+      if (line[i] === '"') {
+        current += "\\".repeat(Math.floor(n / 2));
+        if (n % 2 === 1) current += '"';
+        else quoted = !quoted;
+      } else {
+        current += "\\".repeat(n);
+        i--;
+      }
+      started = true;
+    } else if (c === '"') {
+      quoted = !quoted;
+      started = true;
+    } else if ((c === " " || c === "\t") && !quoted) {
+      if (started) args.push(current);
+      current = "";
+      started = false;
+    } else {
+      current += c;
+      started = true;
+    }
+  }
+  if (started) args.push(current);
+  return args;
+}
+
+describe("host/vm.js on Windows, where vagrant runs through cmd.exe", () => {
+  const { spawnArgs } = createRequire(__filename)("../host/vm.js") as {
+    spawnArgs(args: readonly string[], platform?: string): string[];
+  };
+  // What vm.js hands vagrant: the host-key read and the check for an initialised master are one
+  // argument after -c each; a work folder under a profile with a space; odd characters.
+  const cases: string[][] = [
+    ["ssh", "m-k8s", "-c", "cat /etc/ssh/ssh_host_ed25519_key.pub"],
+    [
+      "ssh",
+      "m-k8s",
+      "-c",
+      "sudo grep -sH client-certificate-data: /etc/kubernetes/admin.conf /root/.kube/config",
+    ],
+    ["up", "C:\\Users\\Kim Min\\k8sinfra-lab\\.lab\\cluster\\"],
+    ["ssh", "m-k8s", "-c", 'echo "a & b" | tee x'],
+    ["status", "--machine-readable"],
+    ["ssh", "m-k8s", "-c", ""],
+  ];
+
+  it("each argument reaches vagrant whole when Node joins them for cmd.exe", () => {
+    for (const args of cases) {
+      // Node's shell spawn on Windows: cmd.exe /d /s /c "<command> <args joined by spaces>".
+      const line = ["vagrant", ...spawnArgs(args, "win32")].join(" ");
+      expect(windowsArgv(line).slice(1), line).toEqual(args);
+    }
+  });
+
+  it("elsewhere the arguments go unchanged (no shell)", () => {
+    for (const args of cases) expect(spawnArgs(args, "linux")).toEqual(args);
+  });
+
+  it("the split above is the C runtime's: joined unquoted, -c keeps only its first word", () => {
+    expect(windowsArgv(["vagrant", ...cases[0]].join(" "))).toEqual([
+      "vagrant",
+      "ssh",
+      "m-k8s",
+      "-c",
+      "cat",
+      "/etc/ssh/ssh_host_ed25519_key.pub",
+    ]);
+    expect(windowsArgv('a\\\\"b c" d\\e "f\\"g"')).toEqual(["a\\b c", "d\\e", 'f"g']);
   });
 });
