@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import * as path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -9,6 +10,10 @@ export default defineConfig({
     // cache (isolate: false), so the Pulumi SDKs load once per worker rather than once per file.
     pool: "forks",
     isolate: false,
+    // One worker per core, not vitest's one fewer: many tests wait on the processes they start
+    // (npm run lab, node scripts under stand-in tools, racing claims), so on 2 cores the suite takes
+    // 83 s with two workers and 127 s with one.
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     // Messages follow the reader's locale; the tests that expect English must get it on a Korean
     // machine too (the Korean ones set their locale themselves).
