@@ -6,6 +6,7 @@
  * render mode); the cases that install the stand-in charts check those.
  */
 import * as path from "node:path";
+import { CH3 } from "../../../lib/book";
 import { reveal, runStack, stackFiles } from "../../../tools/mockRun";
 import { kubernetesObjects } from "../../k8sSchema";
 import { type Case, check } from "../runner";
@@ -14,6 +15,15 @@ interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string };
+  spec?: Record<string, unknown>;
+}
+
+/** The Kubernetes objects of a stack's plan, as the provider sends them. */
+async function planObjects(stack: string, config?: Record<string, string>): Promise<K8sObject[]> {
+  const run = await runStack({ stack, config });
+  return kubernetesObjects(run.resources)
+    .filter((r) => !r.type.endsWith("Patch"))
+    .map((r) => reveal(r.inputs) as K8sObject);
 }
 
 /** Stand-in definitions of MetalLB's custom resources, so that the server knows the kinds. */
@@ -55,6 +65,84 @@ export const apiServerCases: Case[] = [
       cp.kubectl(["delete", "-f", STANDIN_CRDS, "--wait=true"]);
       check(problems.length === 0, problems.join("\n"));
       return `${total} objects of ${stackFiles().length} stacks accepted`;
+    },
+  },
+  {
+    name: "api server: ch3's storage limits beside chapter 5's and 6's claims on one cluster, in either order",
+    async run(ctx) {
+      const cp = await ctx.controlPlane();
+      const apply = (o: K8sObject, dryRun = false) =>
+        cp.kubectlRun(
+          ["apply", ...(dryRun ? ["--dry-run=server"] : []), "--server-side", "-f", "-"],
+          JSON.stringify(o),
+        );
+      const ch3 = await planObjects("ch3", { "lab:ch3.storageLimits": "true" });
+      const limits = ch3.filter((o) => ["LimitRange", "ResourceQuota"].includes(o.kind));
+      check(limits.length === 2, `ch3 with storageLimits plans ${limits.length} limits`);
+      const namespaces = ch3.filter(
+        (o) =>
+          o.kind === "Namespace" && limits.some((l) => l.metadata.namespace === o.metadata.name),
+      );
+      const claims = [...(await planObjects("ch5")), ...(await planObjects("ch6"))].filter(
+        (o) => o.kind === "PersistentVolumeClaim",
+      );
+      check(claims.length > 0, "chapters 5 and 6 plan no claims");
+      const refused = (r: { status: number | null; stderr: string }, o: K8sObject) =>
+        r.status === 0
+          ? []
+          : [`${o.metadata.namespace ?? "default"}/${o.metadata.name}: ${r.stderr.trim()}`];
+      const made: K8sObject[] = [];
+      try {
+        // Chapters 5 and 6 first, for real; then ch3 puts its limits; then the chapters' next up.
+        const first = claims.flatMap((o) => {
+          made.push(o);
+          return refused(apply(o), o);
+        });
+        check(first.length === 0, `claims refused before the limits:\n${first.join("\n")}`);
+        for (const o of [...namespaces, ...limits]) {
+          made.push(o);
+          const r = apply(o);
+          check(r.status === 0, `${o.kind}/${o.metadata.name}: ${r.stderr.trim()}`);
+        }
+        const again = claims.flatMap((o) => refused(apply(o, true), o));
+        check(again.length === 0, `claims refused once ch3's limits stand:\n${again.join("\n")}`);
+        // The other order: a chapter's claim made anew while the limits stand.
+        const anew = claims.flatMap((o) => {
+          const renamed = { ...o, metadata: { ...o.metadata, name: `${o.metadata.name}-anew` } };
+          return refused(apply(renamed, true), renamed);
+        });
+        check(
+          anew.length === 0,
+          `new claims refused while ch3's limits stand:\n${anew.join("\n")}`,
+        );
+        // The book's own claim (nfs-pvc, 10Mi) where the limits stand is refused, as 3.4.3 shows.
+        const bookClaim = ch3.find(
+          (o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === CH3.nfs.pvc.name,
+        );
+        check(bookClaim, `ch3 plans no ${CH3.nfs.pvc.name}`);
+        const there = {
+          ...bookClaim,
+          metadata: { ...bookClaim.metadata, namespace: limits[0].metadata.namespace },
+        };
+        const r = apply(there, true);
+        check(r.status !== 0, `${CH3.nfs.pvc.name} was accepted beside ${CH3.nfs.limitRange.name}`);
+        check(
+          /maximum storage usage per PersistentVolumeClaim is 5Mi, but request is 10Mi/.test(
+            r.stderr,
+          ),
+          `${CH3.nfs.pvc.name} refused for another reason: ${r.stderr.trim()}`,
+        );
+        return `${claims.length} claims of chapters 5 and 6 accepted before and after ${limits
+          .map((l) => `${l.kind}/${l.metadata.name}`)
+          .join(" and ")} in ${limits[0].metadata.namespace}; the book's 10Mi claim there refused`;
+      } finally {
+        for (const o of made.reverse()) {
+          cp.kubectlRun(
+            ["delete", "--ignore-not-found", "--wait=false", "-f", "-"],
+            JSON.stringify(o),
+          );
+        }
+      }
     },
   },
 ];
