@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { releaseClaimFile, takeClaimFile } from "../lib/host";
 import { PROJECT_DIR } from "../tools/mockRun";
+import { outputOf } from "./cli";
 
 const RACER = path.join(PROJECT_DIR, "test", "fixtures", "claimRacer.ts");
 const ROUNDS = 15;
@@ -21,20 +22,7 @@ function racer(args: readonly string[]) {
     cwd: PROJECT_DIR,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise<{
-    stdout: string;
-    stderr: string;
-    code: number | null;
-    signal: string | null;
-  }>((resolve) => child.on("close", (code, signal) => resolve({ stdout, stderr, code, signal })));
+  return outputOf(child);
 }
 
 let dir: string;

@@ -1,5 +1,5 @@
 /** Runs the project's command-line tools the way a reader does, through tsx. */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../tools/mockRun";
 
@@ -10,6 +10,24 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+/** What a started process prints, once it has ended (with the signal that ended it, if one did). */
+export function outputOf(
+  child: ChildProcess,
+): Promise<CliResult & { readonly signal: NodeJS.Signals | null }> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
 /** Runs `tsx tools/<tool>.ts <args>` in the project folder (or in a copy of it). */
 export function runTool(
   tool: string,
@@ -18,20 +36,5 @@ export function runTool(
   project = PROJECT_DIR,
 ): Promise<CliResult> {
   const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [path.join("tools", `${tool}.ts`), ...args], {
-      cwd: project,
-      env,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return outputOf(spawn(tsx, [path.join("tools", `${tool}.ts`), ...args], { cwd: project, env }));
 }

@@ -7,36 +7,20 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_DIR } from "../tools/mockRun";
+import { outputOf } from "./cli";
 
 /** Runs the program of `stack` with these settings as Pulumi's own entry point runs it. */
 function runLikePulumi(stack: string, settings: Record<string, string>) {
   const script = path.join(PROJECT_DIR, "test", "fixtures", "run-like-pulumi.js");
   const started = Date.now();
-  return new Promise<{ code: number | null; stderr: string; registered: string[]; ms: number }>(
-    (resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [script, PROJECT_DIR, stack, JSON.stringify(settings)],
-        {
-          env: { ...process.env, LC_ALL: "C.UTF-8" },
-        },
-      );
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => {
-        stdout += d;
-      });
-      child.stderr.on("data", (d) => {
-        stderr += d;
-      });
-      child.on("error", reject);
-      child.on("close", (code) => {
-        const last = stdout.trim().split("\n").pop() ?? "{}";
-        const registered = JSON.parse(last).registered ?? [];
-        resolve({ code, stderr, registered, ms: Date.now() - started });
-      });
-    },
-  );
+  const child = spawn(process.execPath, [script, PROJECT_DIR, stack, JSON.stringify(settings)], {
+    env: { ...process.env, LC_ALL: "C.UTF-8" },
+  });
+  return outputOf(child).then(({ code, stdout, stderr }) => {
+    const last = stdout.trim().split("\n").pop() ?? "{}";
+    const registered: string[] = JSON.parse(last).registered ?? [];
+    return { code, stderr, registered, ms: Date.now() - started };
+  });
 }
 
 describe("the program under Pulumi's own entry point", () => {

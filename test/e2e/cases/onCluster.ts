@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { exportsFile } from "../../../lib/scripts";
+import { outputOf } from "../../cli";
 import { toolCalls } from "../nodeRoot";
 import { type Case, type Context, check, same } from "../runner";
 import { type LabResult, lab, type Workspace, withStackFile } from "../workspace";
@@ -43,18 +44,11 @@ function labAsync(ws: Workspace, stack: string, args: readonly string[]): Promis
     env: ws.env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ status: code ?? 1, stdout, stderr }));
-  });
+  return outputOf(child).then(({ code, stdout, stderr }) => ({
+    status: code ?? 1,
+    stdout,
+    stderr,
+  }));
 }
 
 /**
